@@ -142,8 +142,8 @@ class FeatureSupportInline(FactInline):
 
 @admin.register(Feature)
 class FeatureAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "order"]
-    list_filter = ["category"]
+    list_display = ["name", "category", "order", "in_summary"]
+    list_filter = ["category", "in_summary"]
     list_select_related = ["category"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,6 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# Apps whose rows appear on public pages: a change to any of them makes every
+# cached page stale (see caching.py).
+CONTENT_APPS = {"comparisons", "recommender"}
+
+
+def _content_changed(sender, **kwargs):
+    from .caching import bump_content_version
+
+    if sender._meta.app_label in CONTENT_APPS:
+        bump_content_version()
 
 
 class ComparisonsConfig(AppConfig):
     name = "comparisons"
     verbose_name = "Comparisons"
+
+    def ready(self):
+        for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
+            signal.connect(_content_changed, dispatch_uid=f"pickframe-content-{name}")

@@ -10,6 +10,7 @@ nothing is typed into prose twice.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -36,7 +37,7 @@ class SluggedModel(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering = [Lower("name")]
 
     def __str__(self):
         return self.name
@@ -75,6 +76,19 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class FactQuerySet(models.QuerySet):
+    """Fact rows for a page: the rows of some frameworks, with what they cite."""
+
+    related = ()
+
+    def for_frameworks(self, frameworks):
+        return (
+            self.filter(framework__in=frameworks)
+            .select_related(*self.related)
+            .prefetch_related("sources")
+        )
 
 
 class Fact(models.Model):
@@ -170,6 +184,12 @@ class Feature(SluggedModel):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position within its category (lowest first)."
     )
+    in_summary = models.BooleanField(
+        "in summary table",
+        default=False,
+        help_text="Also show this feature as a row of the side-by-side summary table "
+        "at the top of comparison pages (keep it to a handful).",
+    )
 
     class Meta:
         ordering = ["category__order", "order", "name"]
@@ -178,7 +198,9 @@ class Feature(SluggedModel):
         return reverse("comparisons:feature", kwargs={"slug": self.slug})
 
 
-class SupportQuerySet(models.QuerySet):
+class SupportQuerySet(FactQuerySet):
+    related = ("framework", "feature__category")
+
     def get_by_natural_key(self, framework, feature):
         return self.get(framework__slug=framework, feature__slug=feature)
 
@@ -219,7 +241,7 @@ class Support(Fact):
     objects = SupportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["framework__name", "feature__category__order", "feature__order"]
+        ordering = ["framework__slug", "feature__category__order", "feature__order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "feature"], name="support_one_per_framework_feature"
@@ -254,7 +276,9 @@ class Trait(SluggedModel):
         ordering = ["order", "name"]
 
 
-class TraitValueQuerySet(models.QuerySet):
+class TraitValueQuerySet(FactQuerySet):
+    related = ("framework", "trait")
+
     def get_by_natural_key(self, framework, trait):
         return self.get(framework__slug=framework, trait__slug=trait)
 
@@ -301,7 +325,9 @@ class UseCase(SluggedModel):
         return reverse("comparisons:use_case", kwargs={"slug": self.slug})
 
 
-class FitQuerySet(models.QuerySet):
+class FitQuerySet(FactQuerySet):
+    related = ("framework", "use_case")
+
     def get_by_natural_key(self, framework, use_case):
         return self.get(framework__slug=framework, use_case__slug=use_case)
 
@@ -349,7 +375,9 @@ class Company(SluggedModel):
         verbose_name_plural = "companies"
 
 
-class AdoptionQuerySet(models.QuerySet):
+class AdoptionQuerySet(FactQuerySet):
+    related = ("framework", "company")
+
     def get_by_natural_key(self, company, framework):
         return self.get(company__slug=company, framework__slug=framework)
 
@@ -384,7 +412,9 @@ class Adoption(Fact):
     natural_key.dependencies = ["comparisons.company", "comparisons.framework"]
 
 
-class ProConQuerySet(models.QuerySet):
+class ProConQuerySet(FactQuerySet):
+    related = ("framework",)
+
     def get_by_natural_key(self, framework, kind, order):
         return self.get(framework__slug=framework, kind=kind, order=order)
 
@@ -424,6 +454,23 @@ class ProCon(Fact):
 class ArticleQuerySet(SlugQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def covering(self, frameworks):
+        """Articles that compare exactly this set of frameworks."""
+        ids = [framework.pk for framework in frameworks]
+        return (
+            self.annotate(
+                compared=models.Count("entries", distinct=True),
+                matching=models.Count(
+                    "entries", filter=Q(entries__framework__in=ids), distinct=True
+                ),
+            )
+            .filter(compared=len(ids), matching=len(ids))
+            .prefetch_related("faq", "entries__framework")
+        )
+
+    def for_listing(self):
+        return self.prefetch_related("entries__framework")
 
 
 class Article(models.Model):
@@ -471,11 +518,21 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        slugs = [entry.framework.slug for entry in self.entries.all()]
+        entries = sorted(self.entries.all(), key=lambda entry: entry.position)
+        slugs = [entry.framework.slug for entry in entries]
         return reverse("comparisons:compare", kwargs={"slugs": "-vs-".join(slugs)})
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def is_live(self):
+        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def frameworks(self):
+        """The compared frameworks in page order (uses prefetched entries)."""
+        return [e.framework for e in sorted(self.entries.all(), key=lambda e: e.position)]
 
 
 class ArticleFrameworkQuerySet(models.QuerySet):

@@ -1,3 +1,4 @@
+import csv
 import io
 import uuid
 
@@ -5,11 +6,535 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.views.decorators.http import require_POST
+from django.db.models import Q
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_POST
 from PIL import Image, UnidentifiedImageError
 
+from . import pages
+from .caching import reader_cache
 from .markdown import render_markdown
+from .models import (
+    Adoption,
+    Article,
+    Company,
+    Feature,
+    Fit,
+    Framework,
+    ProCon,
+    Status,
+    Support,
+    TraitValue,
+    UseCase,
+)
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+MAX_QUERY_LENGTH = 200
+
+
+def _breadcrumbs(*trail):
+    return [("Home", reverse("comparisons:home")), *trail]
+
+
+# --- Home, profiles, features, use cases ----------------------------------------
+
+
+@require_GET
+@reader_cache
+def home(request):
+    return render(
+        request,
+        "comparisons/home.html",
+        {
+            "articles": Article.objects.published().for_listing(),
+            "frameworks": Framework.objects.published(),
+        },
+    )
+
+
+@require_GET
+@reader_cache
+def framework_list(request):
+    return render(
+        request,
+        "comparisons/framework_list.html",
+        {
+            "frameworks": Framework.objects.published(),
+            "title": "Python web frameworks",
+            "description": "Profiles of the Python web frameworks we track, with sourced facts.",
+            "breadcrumbs": _breadcrumbs(("Frameworks", reverse("comparisons:frameworks"))),
+        },
+    )
+
+
+@require_GET
+@reader_cache
+def framework_detail(request, slug):
+    framework = get_object_or_404(
+        Framework.objects.published().prefetch_related("sources"), slug=slug
+    )
+    citations = pages.Citations()
+    frameworks = [framework]
+    context = {
+        "framework": framework,
+        "title": f"{framework.name}: {framework.get_kind_display().lower()}",
+        "description": Truncator(framework.summary).chars(160),
+        "facts": pages.side_by_side(
+            frameworks,
+            Support.objects.for_frameworks(frameworks),
+            TraitValue.objects.for_frameworks(frameworks),
+            citations,
+        ),
+        "grid": pages.feature_grid(
+            frameworks, Support.objects.for_frameworks(frameworks), citations
+        ),
+        "fits": sorted(
+            (pages.Cell.of(fit, citations) for fit in Fit.objects.for_frameworks(frameworks)),
+            key=lambda cell: (-cell.value.level, cell.value.use_case.order),
+        ),
+        "adoptions": [
+            pages.Cell.of(a, citations) for a in Adoption.objects.for_frameworks(frameworks)
+        ],
+        "pros_cons": [
+            pages.Cell.of(p, citations) for p in ProCon.objects.for_frameworks(frameworks)
+        ],
+        "articles": Article.objects.published().filter(entries__framework=framework).for_listing(),
+        "others": Framework.objects.published().exclude(pk=framework.pk),
+        "breadcrumbs": _breadcrumbs(
+            ("Frameworks", reverse("comparisons:frameworks")),
+            (framework.name, framework.get_absolute_url()),
+        ),
+    }
+    context["citations"] = citations.numbered()
+    return render(request, "comparisons/framework_detail.html", context)
+
+
+@require_GET
+@reader_cache
+def feature_detail(request, slug):
+    feature = get_object_or_404(Feature.objects.select_related("category"), slug=slug)
+    citations = pages.Citations()
+    supports = (
+        feature.supports.filter(framework__status=Status.PUBLISHED)
+        .select_related("framework")
+        .prefetch_related("sources")
+        .order_by("framework__name")
+    )
+    levels = list(Support.Level)
+    rows = sorted(
+        (pages.Cell.of(support, citations) for support in supports),
+        key=lambda cell: levels.index(cell.value.level),
+    )
+    return render(
+        request,
+        "comparisons/feature_detail.html",
+        {
+            "feature": feature,
+            "title": f"{feature.name} in Python web frameworks",
+            "description": Truncator(
+                f"{feature.description} Which frameworks have it built in, "
+                "and which need a package."
+            ).chars(160),
+            "rows": rows,
+            "citations": citations.numbered(),
+            "breadcrumbs": _breadcrumbs(
+                ("Features", ""), (feature.name, feature.get_absolute_url())
+            ),
+        },
+    )
+
+
+@require_GET
+@reader_cache
+def use_case_detail(request, slug):
+    use_case = get_object_or_404(UseCase, slug=slug)
+    citations = pages.Citations()
+    fits = (
+        use_case.fits.filter(framework__status=Status.PUBLISHED)
+        .select_related("framework")
+        .prefetch_related("sources")
+        .order_by("-level", "framework__name")
+    )
+    return render(
+        request,
+        "comparisons/usecase_detail.html",
+        {
+            "use_case": use_case,
+            "title": f"Best Python framework for {use_case.name.lower()}",
+            "description": Truncator(
+                f"{use_case.summary} Frameworks ranked by fit, with the reasons."
+            ).chars(160),
+            "rows": [pages.Cell.of(fit, citations) for fit in fits],
+            "citations": citations.numbered(),
+            "breadcrumbs": _breadcrumbs(
+                ("Use cases", ""), (use_case.name, use_case.get_absolute_url())
+            ),
+        },
+    )
+
+
+# --- Comparisons -----------------------------------------------------------------
+
+
+def _compare_not_found(request, problem, status=404):
+    return render(
+        request,
+        "comparisons/compare_not_found.html",
+        {
+            "problem": problem,
+            "frameworks": Framework.objects.published(),
+            "title": "No such comparison",
+        },
+        status=status,
+    )
+
+
+def _resolve_set(slugs):
+    """Published frameworks for ``slugs``, or a sentence saying what is wrong."""
+    if len(slugs) < MIN_COMPARED:
+        return None, "A comparison needs at least two frameworks."
+    if len(slugs) > MAX_COMPARED:
+        return None, f"A comparison can hold at most {MAX_COMPARED} frameworks."
+    if len(set(slugs)) != len(slugs):
+        return None, "The same framework appears twice in this comparison."
+    found = {f.slug: f for f in Framework.objects.published().filter(slug__in=slugs)}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        names = ", ".join(f"'{slug}'" for slug in missing)
+        return None, f"We have no published framework called {names}."
+    return [found[slug] for slug in slugs], None
+
+
+def _canonical_order(frameworks, article):
+    if article is not None:
+        return [
+            entry.framework for entry in sorted(article.entries.all(), key=lambda e: e.position)
+        ]
+    return sorted(frameworks, key=lambda f: f.slug)
+
+
+def compare_url(frameworks):
+    slugs = "-vs-".join(f.slug for f in frameworks)
+    return reverse("comparisons:compare", kwargs={"slugs": slugs})
+
+
+@require_GET
+@reader_cache
+def compare_index(request):
+    """The picker: tick frameworks, submit, land on the canonical comparison."""
+    frameworks = Framework.objects.published()
+    chosen = request.GET.getlist("f")
+    problem = None
+    if chosen:
+        chosen_set, problem = _resolve_set([slug.lower() for slug in chosen])
+        if chosen_set:
+            article = _article_for(request, chosen_set)
+            return redirect(compare_url(_canonical_order(chosen_set, article)))
+    response = render(
+        request,
+        "comparisons/compare_index.html",
+        {
+            "frameworks": frameworks,
+            "chosen": set(chosen),
+            "problem": problem,
+            "articles": Article.objects.published().for_listing(),
+            "title": "Compare Python web frameworks",
+            "description": "Pick two to four frameworks and see them side by side.",
+            "min": MIN_COMPARED,
+            "max": MAX_COMPARED,
+            "breadcrumbs": _breadcrumbs(("Compare", reverse("comparisons:compare_index"))),
+        },
+        status=400 if problem else 200,
+    )
+    return response
+
+
+def _article_for(request, frameworks):
+    """The editorial article for exactly this set; staff also see drafts."""
+    articles = Article.objects.covering(frameworks)
+    if request.user.is_staff:
+        return articles.order_by("-updated_at").first()
+    return articles.published().first()
+
+
+@require_GET
+@reader_cache
+def compare(request, slugs):
+    requested = [slug.lower() for slug in slugs.split("-vs-")]
+    frameworks, problem = _resolve_set(requested)
+    if problem:
+        return _compare_not_found(request, problem)
+    article = _article_for(request, frameworks)
+    frameworks = _canonical_order(frameworks, article)
+    canonical = compare_url(frameworks)
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+
+    citations = pages.Citations()
+    supports = list(Support.objects.for_frameworks(frameworks))
+    context = {
+        "frameworks": frameworks,
+        "article": article,
+        "title": article.title if article else " vs ".join(f.name for f in frameworks),
+        "description": article.seo_description
+        if article
+        else Truncator(
+            " vs ".join(f.name for f in frameworks)
+            + ": features, use cases, users, pros and cons side by side, with sources."
+        ).chars(160),
+        "og_type": "article" if article else "website",
+        "facts": pages.side_by_side(
+            frameworks, supports, TraitValue.objects.for_frameworks(frameworks), citations
+        ),
+        "grid": pages.feature_grid(frameworks, supports, citations),
+        "fits": pages.fit_table(frameworks, Fit.objects.for_frameworks(frameworks), citations),
+        "adoptions": pages.per_framework(
+            frameworks, Adoption.objects.for_frameworks(frameworks), citations
+        ),
+        "pros_cons": pages.per_framework(
+            frameworks, ProCon.objects.for_frameworks(frameworks), citations
+        ),
+        "breadcrumbs": _breadcrumbs(
+            ("Compare", reverse("comparisons:compare_index")),
+            (" vs ".join(f.name for f in frameworks), canonical),
+        ),
+    }
+    context["citations"] = citations.numbered()
+    return render(request, "comparisons/compare_detail.html", context)
+
+
+# --- Search ----------------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+def _rank(name, query):
+    name, query = name.lower(), query.lower()
+    if name == query:
+        return 0
+    if name.startswith(query):
+        return 1
+    return 2
+
+
+@require_GET
+@reader_cache
+def search(request):
+    query = request.GET.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        return render(
+            request,
+            "comparisons/search.html",
+            {"query": query[:MAX_QUERY_LENGTH], "problem": "too-long", "limit": MAX_QUERY_LENGTH},
+            status=400,
+        )
+    results = []
+    if len(query) >= 2:
+        groups = [
+            ("Framework", Framework.objects.published().filter(
+                Q(name__icontains=query) | Q(tagline__icontains=query) | Q(summary__icontains=query)
+            ), "summary"),
+            ("Feature", Feature.objects.filter(
+                Q(name__icontains=query) | Q(description__icontains=query)
+            ), "description"),
+            ("Use case", UseCase.objects.filter(
+                Q(name__icontains=query) | Q(summary__icontains=query)
+            ), "summary"),
+            ("Company", Company.objects.filter(name__icontains=query).prefetch_related(
+                "adoptions__framework"
+            ), None),
+            ("Comparison", Article.objects.published().filter(
+                Q(title__icontains=query) | Q(lede__icontains=query)
+            ).for_listing(), "lede"),
+        ]  # fmt: skip
+        for kind, rows, blurb in groups:
+            for row in rows[:SEARCH_LIMIT]:
+                name = getattr(row, "name", None) or row.title
+                results.append(
+                    {
+                        "kind": kind,
+                        "name": name,
+                        "url": _search_url(row),
+                        "blurb": getattr(row, blurb) if blurb else _company_blurb(row),
+                        "rank": _rank(name, query),
+                    }
+                )
+        results.sort(key=lambda r: (r["rank"], r["name"].lower()))
+    return render(
+        request,
+        "comparisons/search.html",
+        {
+            "query": query,
+            "results": results,
+            "problem": "too-short" if len(query) < 2 else None,
+            "title": f"Search: {query}" if query else "Search",
+        },
+    )
+
+
+def _search_url(row):
+    if isinstance(row, Company):
+        adoptions = list(row.adoptions.all())
+        return adoptions[0].framework.get_absolute_url() + "#adopters" if adoptions else ""
+    return row.get_absolute_url()
+
+
+def _company_blurb(company):
+    return "; ".join(f"{a.framework.name}: {a.how}" for a in company.adoptions.all())
+
+
+# --- Open data ---------------------------------------------------------------------
+
+
+def _source_urls(fact):
+    return " ".join(source.url for source in fact.sources.all() if source.url)
+
+
+def _csv_response(filename, header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+@reader_cache
+def data_index(request):
+    return render(
+        request,
+        "comparisons/data_index.html",
+        {
+            "title": "Open data",
+            "description": "Framework facts, the feature matrix, traits and adoptions "
+            "as JSON and CSV.",
+            "breadcrumbs": _breadcrumbs(("Open data", reverse("comparisons:data"))),
+        },
+    )
+
+
+@require_GET
+@reader_cache
+def data_frameworks(request):
+    frameworks = Framework.objects.published().prefetch_related("sources")
+    data = [
+        {
+            "slug": f.slug,
+            "name": f.name,
+            "kind": f.kind,
+            "tagline": f.tagline,
+            "summary": f.summary,
+            "first_released": f.first_released.isoformat(),
+            "creators": f.creators,
+            "license": f.license,
+            "homepage": f.homepage,
+            "docs": f.docs_url,
+            "repository": f.repository_url,
+            "current_version": f.current_version,
+            "verified_on": f.verified_on.isoformat(),
+            "sources": [s.url for s in f.sources.all() if s.url],
+        }
+        for f in frameworks
+    ]
+    return JsonResponse(data, safe=False, json_dumps_params={"indent": 2, "ensure_ascii": False})
+
+
+def _published_facts(model):
+    return model.objects.for_frameworks(Framework.objects.published())
+
+
+@require_GET
+@reader_cache
+def data_support(request):
+    rows = _published_facts(Support).order_by("framework__slug", "feature__slug")
+    return _csv_response(
+        "support.csv",
+        ["framework", "feature", "level", "via", "via_url", "note", "verified_on", "sources"],
+        (
+            [s.framework.slug, s.feature.slug, s.level, s.via, s.via_url, s.note,
+             s.verified_on.isoformat(), _source_urls(s)]
+            for s in rows
+        ),
+    )  # fmt: skip
+
+
+@require_GET
+@reader_cache
+def data_adoptions(request):
+    rows = _published_facts(Adoption).order_by("company__slug", "framework__slug")
+    return _csv_response(
+        "adoptions.csv",
+        ["company", "framework", "how", "verified_on", "sources"],
+        (
+            [a.company.name, a.framework.slug, a.how, a.verified_on.isoformat(), _source_urls(a)]
+            for a in rows
+        ),
+    )
+
+
+@require_GET
+@reader_cache
+def data_traits(request):
+    rows = _published_facts(TraitValue).order_by("framework__slug", "trait__order")
+    return _csv_response(
+        "traits.csv",
+        ["framework", "trait", "value", "verified_on", "sources"],
+        (
+            [t.framework.slug, t.trait.slug, t.value, t.verified_on.isoformat(), _source_urls(t)]
+            for t in rows
+        ),
+    )
+
+
+# --- Site-wide pages -----------------------------------------------------------------
+
+
+@require_GET
+@reader_cache
+def about(request):
+    return render(
+        request,
+        "comparisons/about.html",
+        {
+            "title": "About Pickframe",
+            "breadcrumbs": _breadcrumbs(("About", reverse("comparisons:about"))),
+        },
+    )
+
+
+@require_GET
+@reader_cache
+def sources_policy(request):
+    return render(
+        request,
+        "comparisons/sources_policy.html",
+        {
+            "title": "How we source and check facts",
+            "breadcrumbs": _breadcrumbs(("Sources", reverse("comparisons:sources_policy"))),
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def healthz(request):
+    """Liveness for a load balancer: no database, no session, no template."""
+    return HttpResponse("ok", content_type="text/plain")
+
 
 # --- Editor tools: django-markdownx's preview and upload endpoints -------------
 # markdownx ships these views open to anyone; ours answer staff only, and an

@@ -1,0 +1,157 @@
+"""Shaping fact rows into what comparison and profile pages show.
+
+Views fetch rows with a fixed number of queries (see the QuerySet methods in
+models.py); these helpers arrange them into tables and number the citations in
+the order a reader meets them. Nothing here touches the database.
+"""
+
+from dataclasses import dataclass, field
+
+
+class Citations:
+    """Numbers sources in the order they are first cited on a page."""
+
+    def __init__(self):
+        self._numbers = {}
+        self.sources = []
+
+    def refs(self, fact):
+        """The citation numbers for ``fact`` (its ``sources`` must be prefetched)."""
+        numbers = set()
+        for source in fact.sources.all():
+            if source.pk not in self._numbers:
+                self.sources.append(source)
+                self._numbers[source.pk] = len(self.sources)
+            numbers.add(self._numbers[source.pk])
+        return sorted(numbers)
+
+    def numbered(self):
+        return list(enumerate(self.sources, start=1))
+
+
+@dataclass
+class Cell:
+    """One table cell: what it says, its citations and when it was last checked."""
+
+    value: object = None
+    refs: list = field(default_factory=list)
+    verified_on: object = None
+
+    @classmethod
+    def of(cls, fact, citations, value=None):
+        if fact is None:
+            return cls()
+        return cls(
+            value=fact if value is None else value,
+            refs=citations.refs(fact),
+            verified_on=fact.verified_on,
+        )
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list
+    link: str = ""
+    note: str = ""
+    kind: str = "text"  # "text" cells hold strings; "support" cells hold Support rows
+
+
+@dataclass
+class Group:
+    name: str
+    rows: list
+
+
+def _index(rows, key):
+    return {key(row): row for row in rows}
+
+
+def side_by_side(frameworks, supports, trait_values, citations):
+    """Rows of the summary table: framework facts, headline features, traits."""
+    rows = [
+        Row("Type", [Cell.of(f, citations, f.get_kind_display()) for f in frameworks]),
+        Row(
+            "First released",
+            [Cell.of(f, citations, f"{f.first_released:%-d %B %Y}") for f in frameworks],
+        ),
+        Row("Created by", [Cell.of(f, citations, f.creators) for f in frameworks]),
+        Row("Licence", [Cell.of(f, citations, f.license) for f in frameworks]),
+    ]
+    by_cell = _index(supports, lambda s: (s.feature_id, s.framework_id))
+    summary_features = {s.feature_id: s.feature for s in supports if s.feature.in_summary}
+    for feature in sorted(summary_features.values(), key=_feature_order):
+        rows.append(
+            Row(
+                feature.name,
+                [Cell.of(by_cell.get((feature.pk, f.pk)), citations) for f in frameworks],
+                link=feature.get_absolute_url(),
+                kind="support",
+            )
+        )
+    by_trait = {}
+    for value in trait_values:
+        by_trait.setdefault(value.trait, {})[value.framework_id] = value
+    for trait in sorted(by_trait, key=lambda t: (t.order, t.name)):
+        values = by_trait[trait]
+        rows.append(
+            Row(
+                trait.name,
+                [
+                    Cell.of(values.get(f.pk), citations, _value(values.get(f.pk)))
+                    for f in frameworks
+                ],
+                note=trait.description,
+            )
+        )
+    return rows
+
+
+def _value(trait_value):
+    return trait_value.value if trait_value else None
+
+
+def _feature_order(feature):
+    return (feature.category.order, feature.order, feature.name)
+
+
+def feature_grid(frameworks, supports, citations):
+    """The feature grid grouped by category, one cell per framework."""
+    by_cell = _index(supports, lambda s: (s.feature_id, s.framework_id))
+    features = sorted({s.feature for s in supports}, key=_feature_order)
+    groups = []
+    for feature in features:
+        if not groups or groups[-1].name != feature.category.name:
+            groups.append(Group(feature.category.name, []))
+        groups[-1].rows.append(
+            Row(
+                feature.name,
+                [Cell.of(by_cell.get((feature.pk, f.pk)), citations) for f in frameworks],
+                link=feature.get_absolute_url(),
+                kind="support",
+            )
+        )
+    return groups
+
+
+def fit_table(frameworks, fits, citations):
+    """Use cases as rows, each framework's fit as a cell."""
+    by_cell = _index(fits, lambda fit: (fit.use_case_id, fit.framework_id))
+    use_cases = sorted({fit.use_case for fit in fits}, key=lambda u: (u.order, u.name))
+    return [
+        Row(
+            use_case.name,
+            [Cell.of(by_cell.get((use_case.pk, f.pk)), citations) for f in frameworks],
+            link=use_case.get_absolute_url(),
+            kind="fit",
+        )
+        for use_case in use_cases
+    ]
+
+
+def per_framework(frameworks, rows, citations):
+    """Rows (adoptions, pros and cons) split into one list per framework."""
+    lists = {f.pk: [] for f in frameworks}
+    for row in rows:
+        lists[row.framework_id].append(Cell.of(row, citations))
+    return [(f, lists[f.pk]) for f in frameworks]
