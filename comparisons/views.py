@@ -198,6 +198,8 @@ def _compare_not_found(request, problem, status=404):
 
 def _resolve_set(slugs):
     """Published frameworks for ``slugs``, or a sentence saying what is wrong."""
+    if not all(slugs):
+        return None, "A framework name is missing from this address."
     if len(slugs) < MIN_COMPARED:
         return None, "A comparison needs at least two frameworks."
     if len(slugs) > MAX_COMPARED:
@@ -207,7 +209,7 @@ def _resolve_set(slugs):
     found = {f.slug: f for f in Framework.objects.published().filter(slug__in=slugs)}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        names = ", ".join(f"'{slug}'" for slug in missing)
+        names = ", ".join(f"“{slug}”" for slug in missing)
         return None, f"We have no published framework called {names}."
     return [found[slug] for slug in slugs], None
 

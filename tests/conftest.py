@@ -1,5 +1,9 @@
 import pytest
+from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
+
+from comparisons.apps import CONTENT_APPS
 
 
 @pytest.fixture(autouse=True)
@@ -11,12 +15,27 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the initial content once; each test runs in a transaction over it."""
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
 
 
 @pytest.fixture
 def seeded(db):
-    """The database loaded with the initial content from fixtures/."""
-    call_command("seed", verbosity=0)
+    """The initial content from fixtures/ (loaded once per session)."""
+
+
+@pytest.fixture
+def empty_content(db):
+    """No content rows at all (deleted inside the test's transaction)."""
+    for label in CONTENT_APPS:
+        for model in reversed(list(apps.get_app_config(label).get_models())):
+            model.objects.all().delete()
 
 
 @pytest.fixture

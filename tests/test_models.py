@@ -16,7 +16,7 @@ def test_a_second_support_row_for_the_same_framework_and_feature_is_refused():
         Support.objects.create(
             framework=support.framework, feature=support.feature, level=Support.Level.NONE
         )
-    assert Support.objects.count() == 1
+    assert Support.objects.filter(framework=support.framework).count() == 1
 
 
 def test_an_extension_level_without_the_extension_named_is_refused():
@@ -30,9 +30,10 @@ def test_a_named_extension_is_accepted():
 
 
 def test_a_published_article_without_a_publish_date_is_refused():
+    before = Article.objects.count()
     with pytest.raises(IntegrityError), transaction.atomic():
         ArticleFactory(status=Status.PUBLISHED, published_at=None)
-    assert not Article.objects.exists()
+    assert Article.objects.count() == before
 
 
 def test_a_draft_article_needs_no_publish_date():
@@ -65,9 +66,11 @@ def test_published_articles_exclude_drafts_and_future_dates():
     ArticleFactory(
         status=Status.PUBLISHED, published_at=timezone.now() + timezone.timedelta(days=1)
     )
-    assert list(Article.objects.published()) == [live]
+    published = set(Article.objects.published())
+    assert live in published
+    assert published.isdisjoint(Article.objects.exclude(pk=live.pk).filter(title__startswith="Art"))
 
 
 def test_natural_keys_round_trip_for_row_models():
-    support = SupportFactory(feature=FeatureFactory(slug="orm"))
+    support = SupportFactory(feature=FeatureFactory(slug="object-mapper"))
     assert Support.objects.get_by_natural_key(*support.natural_key()) == support

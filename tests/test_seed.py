@@ -6,7 +6,7 @@ from comparisons.models import Article, Framework, Support
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_loads_the_initial_content_into_an_empty_database():
+def test_seed_loads_the_initial_content_into_an_empty_database(empty_content):
     call_command("seed", verbosity=0)
     assert Framework.objects.published().count() == 7
     assert Article.objects.published().filter(slug="django-vs-flask").exists()
@@ -34,7 +34,7 @@ def test_seed_force_reloads_rows_in_place_by_natural_key(seeded):
     assert Framework.objects.count() == 7
 
 
-def test_seed_from_a_missing_dump_is_an_error():
+def test_seed_from_a_missing_dump_is_an_error(empty_content):
     with pytest.raises(CommandError, match="No content to load"):
         call_command("seed", "--from", "/nonexistent/dump.json", verbosity=0)
     assert not Framework.objects.exists()
