@@ -466,7 +466,7 @@ class ArticleQuerySet(SlugQuerySet):
                 ),
             )
             .filter(compared=len(ids), matching=len(ids))
-            .prefetch_related("faq", "entries__framework")
+            .prefetch_related("faq", "entries")
         )
 
     def for_listing(self):

@@ -22,8 +22,10 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        latest = Framework.objects.published().order_by("-updated_at").first()
-        return latest.updated_at if latest else None
+        if not hasattr(self, "_latest"):
+            latest = Framework.objects.published().order_by("-updated_at").first()
+            self._latest = latest.updated_at if latest else None
+        return self._latest
 
 
 class FrameworkSitemap(Sitemap):

@@ -82,19 +82,15 @@ def framework_detail(request, slug):
     )
     citations = pages.Citations()
     frameworks = [framework]
+    supports = list(Support.objects.for_frameworks(frameworks))
     context = {
         "framework": framework,
         "title": f"{framework.name}: {framework.get_kind_display().lower()}",
         "description": Truncator(framework.summary).chars(160),
         "facts": pages.side_by_side(
-            frameworks,
-            Support.objects.for_frameworks(frameworks),
-            TraitValue.objects.for_frameworks(frameworks),
-            citations,
+            frameworks, supports, TraitValue.objects.for_frameworks(frameworks), citations
         ),
-        "grid": pages.feature_grid(
-            frameworks, Support.objects.for_frameworks(frameworks), citations
-        ),
+        "grid": pages.feature_grid(frameworks, supports, citations),
         "fits": sorted(
             (pages.Cell.of(fit, citations) for fit in Fit.objects.for_frameworks(frameworks)),
             key=lambda cell: (-cell.value.level, cell.value.use_case.order),
@@ -206,7 +202,10 @@ def _resolve_set(slugs):
         return None, f"A comparison can hold at most {MAX_COMPARED} frameworks."
     if len(set(slugs)) != len(slugs):
         return None, "The same framework appears twice in this comparison."
-    found = {f.slug: f for f in Framework.objects.published().filter(slug__in=slugs)}
+    found = {
+        f.slug: f
+        for f in Framework.objects.published().filter(slug__in=slugs).prefetch_related("sources")
+    }
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         names = ", ".join(f"“{slug}”" for slug in missing)
@@ -215,10 +214,10 @@ def _resolve_set(slugs):
 
 
 def _canonical_order(frameworks, article):
+    """The article's column order if there is one, else alphabetical by slug."""
     if article is not None:
-        return [
-            entry.framework for entry in sorted(article.entries.all(), key=lambda e: e.position)
-        ]
+        position = {entry.framework_id: entry.position for entry in article.entries.all()}
+        return sorted(frameworks, key=lambda f: position[f.pk])
     return sorted(frameworks, key=lambda f: f.slug)
 
 

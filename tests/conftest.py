@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 
 from comparisons.apps import CONTENT_APPS
 
@@ -39,10 +40,12 @@ def empty_content(db):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(django_user_model):
+    """A signed-in superuser, separate from the anonymous ``client``."""
     user = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
-    client.force_login(user)
-    return client
+    staff = Client()
+    staff.force_login(user)
+    return staff
 
 
 @pytest.fixture

@@ -65,3 +65,81 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "Some **body**."
     verdict = "A verdict."
     seo_description = "A description."
+
+
+def build_catalogue(frameworks=12, categories=6, features_per_category=10, traits=15,
+                    use_cases=25, companies=40, pros_cons=6):  # fmt: skip
+    """A catalogue several times the size of the initial content, every fact sourced.
+
+    Rows are bulk-created so query-budget tests stay quick. Returns the frameworks.
+    """
+    sources = models.Source.objects.bulk_create(
+        models.Source(slug=f"big-source-{i}", title=f"Big source {i}", url=f"https://e.org/{i}")
+        for i in range(30)
+    )
+    fws = models.Framework.objects.bulk_create(
+        FrameworkFactory.build(name=f"Bigframe {i:02}", slug=f"bigframe-{i:02}")
+        for i in range(frameworks)
+    )
+    cats = models.FeatureCategory.objects.bulk_create(
+        models.FeatureCategory(name=f"Big category {i}", slug=f"big-category-{i}", order=10 + i)
+        for i in range(categories)
+    )
+    features = models.Feature.objects.bulk_create(
+        models.Feature(
+            name=f"Big feature {c}-{i}",
+            slug=f"big-feature-{c}-{i}",
+            category=cat,
+            order=i,
+            in_summary=i == 0,
+        )  # fmt: skip
+        for c, cat in enumerate(cats)
+        for i in range(features_per_category)
+    )
+    trait_rows = models.Trait.objects.bulk_create(
+        models.Trait(name=f"Big trait {i}", slug=f"big-trait-{i}", order=50 + i)
+        for i in range(traits)
+    )
+    case_rows = models.UseCase.objects.bulk_create(
+        models.UseCase(name=f"Big use {i}", slug=f"big-use-{i}", summary="A use.", order=50 + i)
+        for i in range(use_cases)
+    )
+    company_rows = models.Company.objects.bulk_create(
+        models.Company(name=f"Bigco {i}", slug=f"bigco-{i}") for i in range(companies)
+    )
+    facts = [
+        models.Support.objects.bulk_create(
+            models.Support(framework=f, feature=feat, level="third-party", via="pkg")
+            for f in fws
+            for feat in features
+        ),
+        models.TraitValue.objects.bulk_create(
+            models.TraitValue(framework=f, trait=t, value="Some value")
+            for f in fws
+            for t in trait_rows
+        ),
+        models.Fit.objects.bulk_create(
+            models.Fit(framework=f, use_case=u, level=(i + j) % 4, rationale="Because.")
+            for i, f in enumerate(fws)
+            for j, u in enumerate(case_rows)
+        ),
+        models.Adoption.objects.bulk_create(
+            models.Adoption(company=c, framework=fws[i % len(fws)], how="Uses it.")
+            for i, c in enumerate(company_rows)
+        ),
+        models.ProCon.objects.bulk_create(
+            models.ProCon(framework=f, kind=kind, order=i, title="Point", detail="Detail.")
+            for f in fws
+            for kind in ("pro", "con")
+            for i in range(pros_cons)
+        ),
+    ]
+    for rows in facts:
+        through = rows[0].sources.through
+        owner = rows[0]._meta.model_name
+        through.objects.bulk_create(
+            through(**{f"{owner}_id": row.pk, "source_id": sources[(row.pk + k) % 30].pk})
+            for row in rows
+            for k in range(2)
+        )
+    return fws

@@ -1,0 +1,79 @@
+"""Anonymous pages are cached until content changes; staff always see fresh pages."""
+
+import pytest
+from django.urls import reverse
+
+from comparisons.models import Support, Trait
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+PAGE = "/compare/django-vs-flask/"
+
+
+def test_a_repeat_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):
+    first = client.get(PAGE)
+    with django_assert_num_queries(0):
+        second = client.get(PAGE)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_pages_carry_an_etag_and_a_repeat_visit_gets_a_304(client):
+    response = client.get(PAGE)
+    assert response["ETag"]
+    assert "no-cache" in response["Cache-Control"]
+    again = client.get(PAGE, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_saving_in_the_admin_shows_on_the_next_anonymous_request(client, staff_client):
+    assert "Learning effort" not in client.get(PAGE).text  # now cached
+    trait = Trait.objects.get(slug="learning-curve")
+    response = staff_client.post(
+        reverse("admin:comparisons_trait_change", args=[trait.pk]),
+        {"name": "Learning effort", "slug": trait.slug, "description": "", "order": trait.order},
+    )
+    assert response.status_code == 302
+    assert "Learning effort" in client.get(PAGE).text
+
+
+def test_changing_a_fact_row_in_the_admin_invalidates_its_pages(client, staff_client):
+    support = Support.objects.get(framework__slug="flask", feature__slug="orm")
+    pages = [PAGE, "/frameworks/flask/", "/features/orm/", "/data/support.csv"]
+    for page in pages:
+        client.get(page)
+    response = staff_client.post(
+        reverse("admin:comparisons_support_change", args=[support.pk]),
+        {
+            "framework": support.framework_id,
+            "feature": support.feature_id,
+            "level": "third-party",
+            "via": "Peewee",
+            "via_url": "https://github.com/coleifer/peewee",
+            "note": "",
+            "sources": [s.pk for s in support.sources.all()],
+            "verified_on": "2026-11-21",
+        },
+    )
+    assert response.status_code == 302
+    for page in pages:
+        assert "Peewee" in client.get(page).text, page
+
+
+def test_signed_in_staff_always_get_a_fresh_page(client, staff_client):
+    client.get(PAGE)  # cached for readers
+    # A bulk update sends no signals, so the readers' copy stays as it was...
+    Trait.objects.filter(slug="learning-curve").update(name="Ramp-up")
+    assert "Ramp-up" not in client.get(PAGE).text
+    # ...but staff bypass the cache.
+    response = staff_client.get(PAGE)
+    assert "Ramp-up" in response.text
+    assert "private" in response["Cache-Control"]
+
+
+def test_error_pages_are_not_cached(client, django_assert_max_num_queries):
+    client.get("/compare/django-vs-nope/")
+    with django_assert_max_num_queries(10) as captured:
+        assert client.get("/compare/django-vs-nope/").status_code == 404
+    assert len(captured) > 0
