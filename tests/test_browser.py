@@ -1,0 +1,132 @@
+"""A reader's journey in real Chromium (Debian's, driven by Playwright).
+
+Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .liveserver import ROOT, running_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("live")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI; .ci/run should install it")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_reader_reaches_a_comparison_through_the_picker(site, page):
+    page.goto(site + "/")
+    assert "Pick the right Python web framework" in page.inner_text("h1")
+    shot(page, "home")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Compare").click()
+    page.get_by_label("FastAPI").check()
+    page.get_by_label("Flask").check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/compare/fastapi-vs-flask/$"))
+
+    summary = page.get_by_role("table", name="Key differences at a glance")
+    assert summary.is_visible()
+    assert summary.get_by_role("columnheader").all_inner_texts()[1:] == ["FastAPI", "Flask"]
+    assert "16 April 2010" in summary.inner_text()
+    grid = page.get_by_role("table", name="Feature support by category")
+    assert "Built in" in grid.inner_text() and "Flask-SQLAlchemy" in grid.inner_text()
+
+    first_citation = page.locator("sup.refs a").first
+    number = first_citation.inner_text()
+    first_citation.click()
+    assert page.url.endswith(f"#source-{number}")
+    assert page.locator(f"#source-{number}").is_visible()
+    shot(page, "compare-fastapi-flask")
+
+
+def test_dark_mode_follows_the_system_setting(site, page):
+    page.goto(site + "/compare/django-vs-flask/")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light == "rgb(255, 255, 255)"
+    assert dark != light
+    red, green, blue = map(int, re.findall(r"\d+", dark)[:3])
+    assert max(red, green, blue) < 60
+    shot(page, "compare-django-flask-dark")
+
+
+@pytest.mark.parametrize(
+    "path", ["/compare/django-vs-flask/", "/compare/aiohttp-vs-fastapi-vs-quart-vs-sanic/", "/"]
+)
+def test_a_360_px_phone_gets_no_horizontal_scroll(site, browser, path):
+    context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site + path)
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, f"{path} is {scroll}px wide in a {client}px viewport"
+    name = path.strip("/").replace("/", "-") or "home"
+    shot(page, f"phone-{name}")
+    context.close()
+
+
+def test_pages_work_with_javascript_off(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/compare/")
+    page.get_by_label("Django").check()
+    page.get_by_label("Quart").check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/compare/django-vs-quart/$"))
+    assert page.get_by_role("table", name="Key differences at a glance").is_visible()
+    page.goto(site + "/search/?q=async")
+    assert page.locator("ol.results li").count() > 0
+    context.close()
+
+
+def test_keyboard_focus_is_visible(site, page):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
