@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint install install-dev migrate seed clean
+.PHONY: run test lint bench install install-dev clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: install-dev
 
 test: install-dev lint
 	$(BIN)/pytest
+
+# Not part of `make test`: a load test of gunicorn with the production settings.
+bench: install-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

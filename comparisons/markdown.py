@@ -8,6 +8,8 @@ listed below (scripts, event handlers, iframes, styles, forms, ``javascript:``
 or ``data:`` URLs) is removed before it reaches a browser.
 """
 
+import functools
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -35,7 +37,14 @@ EXTENSIONS = ["extra", "sane_lists"]
 
 def render_markdown(text: str) -> SafeString:
     """Return sanitized HTML for Markdown ``text`` (safe to put on any page)."""
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    return _render(text or "")
+
+
+# The output depends on the text alone, so repeated renders of the same article
+# body or FAQ answer are served from memory instead of re-parsing.
+@functools.lru_cache(maxsize=1024)
+def _render(text):
+    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

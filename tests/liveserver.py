@@ -39,7 +39,11 @@ def server_env(workdir, extra=None):
 
 def prepare(workdir, env):
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--no-input"], ["seed", "--if-empty"], ["collectstatic", "--no-input"]):
+    for command in (
+        ["migrate", "--no-input"],
+        ["seed", "--if-empty"],
+        ["collectstatic", "--no-input"],
+    ):
         subprocess.run([*manage, *command, "-v", "0"], cwd=ROOT, env=env, check=True)
 
 

@@ -77,3 +77,17 @@ def test_error_pages_are_not_cached(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10) as captured:
         assert client.get("/compare/django-vs-nope/").status_code == 404
     assert len(captured) > 0
+
+
+def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(client):
+    import gzip
+
+    plain = client.get(PAGE)
+    zipped = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 3
+    assert zipped["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in zipped["Vary"]
+    again = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"])
+    assert again.status_code == 304

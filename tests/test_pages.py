@@ -127,7 +127,7 @@ def test_the_comparison_tables_come_from_data_with_citations_and_dates(client):
     )
     assert '<span class="level level-built-in">' in html and "Built in</span>" in html
     assert 'href="#source-1"' in html and 'id="source-1"' in html
-    assert "checked <time" in html
+    assert '<time class="checked" datetime="2026-11-20">Nov 2026</time>' in html
     assert "Instagram" in html and "Netflix" in html  # adopters
     assert "Batteries included" in html  # pros and cons
 
@@ -263,3 +263,9 @@ def test_healthz_is_tiny_and_touches_no_database(client, django_assert_num_queri
 def test_pages_only_answer_get_and_head(client):
     assert client.post("/compare/django-vs-flask/").status_code == 405
     assert client.post("/search/", {"q": "x"}).status_code == 405
+
+
+def test_citation_markup_is_html_not_escaped_text(client):
+    html = client.get("/compare/django-vs-flask/").text
+    assert "&lt;span" not in html
+    assert '<a href="#source-2" aria-label="source 2">2</a>' in html
