@@ -8,5 +8,6 @@ from comparisons.sitemaps import SITEMAPS
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", reader_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("quiz/", include("recommender.urls")),
     path("", include("comparisons.urls")),
 ]

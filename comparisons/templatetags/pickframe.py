@@ -180,3 +180,9 @@ def cell_refs(cell):
 @register.simple_tag
 def cell_checked(cell):
     return _checked(cell)
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recommender"
+urlpatterns = [
+    path("", views.quiz, name="quiz"),
+    path("result/<str:token>/", views.result, name="result"),
+]
