@@ -130,3 +130,59 @@ def test_keyboard_focus_is_visible(site, page):
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+def test_the_quiz_can_be_taken_with_the_keyboard_alone(site, page):
+    page.goto(site + "/quiz/")
+    progress = page.locator("#quiz-progress")
+    assert progress.inner_text() == "Question 1 of 7"
+    assert page.locator(".quiz-step:visible").count() == 1
+
+    # First answer: focus the first radio of question 1 and pick the second choice.
+    page.locator('input[name="experience"]').first.focus()
+    page.keyboard.press("ArrowDown")  # python-basics
+    page.keyboard.press("Enter")  # Enter on an answer moves to the next step
+    assert progress.inner_text() == "Question 2 of 7"
+    page.keyboard.press("ArrowDown")  # from the pre-selected "skip" to the first choice
+    assert page.locator('input[name="goal"]:checked').get_attribute("value") == "learn-the-web"
+    page.keyboard.press("Enter")
+    assert progress.inner_text() == "Question 3 of 7"
+    shot(page, "quiz-step-3")
+    for expected in range(4, 8):  # skip the rest with Tab to Next and Enter
+        page.keyboard.press("Enter")
+        assert progress.inner_text() == f"Question {expected} of 7"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # Back, then the submit button (Next is hidden on the last step)
+    assert page.evaluate("document.activeElement.textContent") == "See my verdict"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quiz/result/[\w-]+/$"))
+
+    verdict = page.locator("#verdict")
+    assert verdict.get_attribute("data-framework") == "flask"
+    assert page.locator(".score-chart svg rect.bar").count() == 7
+    share = page.locator("#share-url")
+    assert share.input_value() == page.url
+    assert page.get_by_role("button", name="Copy link").is_visible()
+    shot(page, "quiz-verdict")
+
+    page.get_by_role("link", name="Change my answers").click()
+    assert page.locator('input[name="experience"][value="python-basics"]').is_checked()
+
+
+def test_the_quiz_works_with_javascript_off(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/quiz/")
+    assert page.locator(".quiz-step:visible").count() == 7  # every question on one page
+    assert page.get_by_text("3 of 7").is_visible()
+    assert not page.get_by_role("button", name="Next").is_visible()
+    page.get_by_label("I'm comfortable with classes and modules").check()
+    page.get_by_label("A REST API (JSON, mobile backend, IoT)").check()
+    page.get_by_label("Heavy: many simultaneous connections, streaming or WebSockets").check()
+    page.get_by_role("button", name="See my verdict").click()
+    page.wait_for_url(re.compile(r"/quiz/result/[\w-]+/$"))
+    assert page.locator("#verdict").get_attribute("data-framework") == "fastapi"
+    assert page.locator("#share-url").is_visible()
+    assert not page.get_by_role("button", name="Copy link").is_visible()
+    shot(page, "quiz-verdict-no-js")
+    context.close()
