@@ -73,7 +73,12 @@ def result(request, token):
     snapshot = result.snapshot
     ranking = snapshot["ranking"]
     winner, runner_up = ranking[0], ranking[1] if len(ranking) > 1 else None
-    change_link = reverse("recommender:quiz") + "?" + urlencode(result.answers)
+    # In quiz order from the snapshot (JSON objects do not keep key order on PostgreSQL).
+    change_link = (
+        reverse("recommender:quiz")
+        + "?"
+        + urlencode([(a["question"], a["choice"]) for a in snapshot["answers"]])
+    )
     return render(
         request,
         "recommender/result.html",
