@@ -1,10 +1,19 @@
+import datetime
+
 from django import forms
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .models import (
     Adoption,
@@ -25,6 +34,192 @@ from .models import (
     UseCase,
     validate_framework_count,
 )
+
+# --- Editing safeguards shared by every content admin ---------------------------
+# History (django-simple-history: who changed what, field by field, with revert),
+# a check that a second editor's save never silently overwrites the first, and
+# restoring deleted rows together with the rows their deletion cascaded to.
+
+RESTORE_WINDOW = datetime.timedelta(minutes=1)
+
+
+def _version(obj):
+    return obj.updated_at.isoformat() if getattr(obj, "updated_at", None) else ""
+
+
+def _what_changed(instance, since):
+    """Describe the saves of ``instance`` made after ``since`` (an ISO timestamp)."""
+    try:
+        since = datetime.datetime.fromisoformat(since)
+    except (TypeError, ValueError):
+        since = None
+    records = instance.history.select_related("history_user").order_by("history_date")
+    if since is not None:
+        records = records.filter(history_date__gt=since)
+    parts = []
+    for record in records:
+        previous = record.prev_record
+        fields = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            fields = [
+                format_html(
+                    "{} → “{}”",
+                    instance._meta.get_field(change.field).verbose_name,
+                    Truncator(str(change.new)).chars(80),
+                )
+                for change in delta.changes
+            ]
+        who = record.history_user or "someone"
+        when = timezone.localtime(record.history_date).strftime("%H:%M on %d %b")
+        parts.append(
+            format_html(
+                "{} at {}: {}",
+                who,
+                when,
+                format_html_join("; ", "{}", ((f,) for f in fields)) if fields else "saved it",
+            )
+        )
+    return format_html_join(" ", "{}.", ((part,) for part in parts))
+
+
+class ConflictCheckedForm(forms.ModelForm):
+    """Refuses to save over a change made after this form was opened."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            # The saved row's version, not the instance's: a revert form is filled
+            # from an old historical copy but overwrites the current row.
+            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            self.initial["loaded_version"] = _version(current) if current else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk or not hasattr(self.instance, "updated_at"):
+            return cleaned
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        loaded = self.data.get(self.add_prefix("loaded_version"), "")
+        if current is not None and _version(current) != loaded:
+            # Saving again after reading the message overwrites deliberately.
+            data = self.data.copy()
+            data[self.add_prefix("loaded_version")] = _version(current)
+            self.data = data
+            raise forms.ValidationError(
+                format_html(
+                    "Someone else saved this {} after you opened it. {} Your edits are "
+                    "still in the form below: compare them with the saved version (open it "
+                    "in a new tab), then save again to keep yours.",
+                    self.instance._meta.verbose_name,
+                    _what_changed(current, loaded),
+                ),
+                code="conflict",
+            )
+        return cleaned
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    form = ConflictCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or "loaded_version" in admin.utils.flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name=f"{name}_deleted",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        opts = self.model._meta
+        extra_context = {
+            **(extra_context or {}),
+            "deleted_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_deleted"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def deleted_view(self, request):
+        """List deleted rows (from history) and restore one on POST."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        history = self.model.history
+        existing = self.model._default_manager.values("pk")
+        deleted = (
+            history.filter(history_type="-")
+            .exclude(**{f"{self.model._meta.pk.attname}__in": existing})
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+        if request.method == "POST":
+            record = get_object_or_404(deleted, history_id=request.POST.get("history_id"))
+            restored = restore_deleted(record)
+            self.message_user(
+                request,
+                f"Restored “{restored}” with {len(restored.related_restored)} related row(s).",
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse(
+                    f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
+                    args=[restored.pk],
+                )
+            )
+        return render(
+            request,
+            "admin/deleted_list.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Deleted {self.model._meta.verbose_name_plural}",
+                "opts": self.model._meta,
+                "records": deleted[:200],
+            },
+        )
+
+
+def _restore_one(record):
+    instance = record.instance
+    instance.save(force_insert=True)
+    # Many-to-many links are removed before the row itself, so the deletion
+    # record has none: take them from the last state before it.
+    linked = record.prev_record or record
+    for field in record._history_m2m_fields:
+        target = get_m2m_reverse_field_name(field)
+        ids = getattr(linked, field.name).values_list(f"{target}_id", flat=True)
+        getattr(instance, field.name).set(ids)
+    return instance
+
+
+def restore_deleted(record):
+    """Bring back a deleted row and the rows its deletion cascaded to."""
+    with transaction.atomic():
+        instance = _restore_one(record)
+        instance.related_restored = []
+        for relation in type(instance)._meta.related_objects:
+            child = relation.related_model
+            if not hasattr(child, "history") or relation.on_delete is not models.CASCADE:
+                continue
+            window = (record.history_date - RESTORE_WINDOW, record.history_date + RESTORE_WINDOW)
+            alive = child._default_manager.values("pk")
+            for child_record in child.history.filter(
+                history_type="-",
+                history_date__range=window,
+                **{relation.field.attname: instance.pk},
+            ).exclude(**{f"{child._meta.pk.attname}__in": alive}):
+                instance.related_restored.append(_restore_one(child_record))
+    return instance
+
 
 MARKDOWN_WIDGET = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 FACT_FIELDS = ["sources", "verified_on"]
@@ -71,7 +266,7 @@ class ProConInline(FactInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ContentAdmin):
     list_display = ["name", "kind", "first_released", "license", "status", "verified_on"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "slug", "creators", "summary"]
@@ -102,7 +297,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ContentAdmin):
     list_display = ["title", "publisher", "url", "updated_at"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "url", "slug"]
@@ -117,7 +312,7 @@ class FeatureInline(admin.TabularInline):
 
 
 @admin.register(FeatureCategory)
-class FeatureCategoryAdmin(admin.ModelAdmin):
+class FeatureCategoryAdmin(ContentAdmin):
     list_display = ["name", "order", "feature_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -141,7 +336,7 @@ class FeatureSupportInline(FactInline):
 
 
 @admin.register(Feature)
-class FeatureAdmin(admin.ModelAdmin):
+class FeatureAdmin(ContentAdmin):
     list_display = ["name", "category", "order", "in_summary"]
     list_filter = ["category", "in_summary"]
     list_select_related = ["category"]
@@ -152,7 +347,7 @@ class FeatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Support)
-class SupportAdmin(admin.ModelAdmin):
+class SupportAdmin(ContentAdmin):
     list_display = ["framework", "feature", "level", "via", "verified_on"]
     list_filter = ["level", "framework", "feature__category"]
     list_select_related = ["framework", "feature"]
@@ -162,7 +357,7 @@ class SupportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trait)
-class TraitAdmin(admin.ModelAdmin):
+class TraitAdmin(ContentAdmin):
     list_display = ["name", "order", "description"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -170,7 +365,7 @@ class TraitAdmin(admin.ModelAdmin):
 
 
 @admin.register(TraitValue)
-class TraitValueAdmin(admin.ModelAdmin):
+class TraitValueAdmin(ContentAdmin):
     list_display = ["framework", "trait", "value", "verified_on"]
     list_filter = ["trait", "framework"]
     list_select_related = ["framework", "trait"]
@@ -185,7 +380,7 @@ class UseCaseFitInline(FactInline):
 
 
 @admin.register(UseCase)
-class UseCaseAdmin(admin.ModelAdmin):
+class UseCaseAdmin(ContentAdmin):
     list_display = ["name", "summary", "order"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -194,7 +389,7 @@ class UseCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fit)
-class FitAdmin(admin.ModelAdmin):
+class FitAdmin(ContentAdmin):
     list_display = ["use_case", "framework", "level", "verified_on"]
     list_filter = ["level", "use_case", "framework"]
     list_select_related = ["use_case", "framework"]
@@ -209,7 +404,7 @@ class CompanyAdoptionInline(FactInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ContentAdmin):
     list_display = ["name", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -217,7 +412,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(admin.ModelAdmin):
+class AdoptionAdmin(ContentAdmin):
     list_display = ["company", "framework", "how", "verified_on"]
     list_filter = ["framework"]
     list_select_related = ["company", "framework"]
@@ -226,7 +421,7 @@ class AdoptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProCon)
-class ProConAdmin(admin.ModelAdmin):
+class ProConAdmin(ContentAdmin):
     list_display = ["framework", "kind", "order", "title", "verified_on"]
     list_filter = ["kind", "framework"]
     list_select_related = ["framework"]
@@ -264,7 +459,7 @@ class FaqInline(admin.StackedInline):
     formfield_overrides = MARKDOWN_WIDGET
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(ConflictCheckedForm):
     class Meta:
         model = Article
         fields = [
@@ -286,7 +481,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ContentAdmin):
     form = ArticleForm
     list_display = ["title", "status", "published_at", "updated_at"]
     list_filter = ["status"]

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 VERIFIED_HELP = "The day an editor last checked this fact against its sources."
 SOURCES_HELP = "Where this fact can be checked. Readers see these as numbered citations."
@@ -67,6 +68,8 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -154,6 +157,8 @@ class Framework(SluggedModel, Fact):
 
     objects = FrameworkQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=["sources"])
+
     class Meta(SluggedModel.Meta):
         pass
 
@@ -165,6 +170,8 @@ class FeatureCategory(SluggedModel):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position of this group in feature grids (lowest first)."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -190,6 +197,8 @@ class Feature(SluggedModel):
         help_text="Also show this feature as a row of the side-by-side summary table "
         "at the top of comparison pages (keep it to a handful).",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category__order", "order", "name"]
@@ -240,6 +249,8 @@ class Support(Fact):
 
     objects = SupportQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=["sources"])
+
     class Meta:
         ordering = ["framework__slug", "feature__category__order", "feature__order"]
         constraints = [
@@ -272,6 +283,8 @@ class Trait(SluggedModel):
         default=0, help_text="Position of the row in side-by-side tables (lowest first)."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -291,6 +304,8 @@ class TraitValue(Fact):
     )
 
     objects = TraitValueQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["trait__order", "framework__name"]
@@ -317,6 +332,8 @@ class UseCase(SluggedModel):
         blank=True, help_text="Longer text for the use-case page, in Markdown."
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -350,6 +367,8 @@ class Fit(Fact):
 
     objects = FitQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=["sources"])
+
     class Meta:
         ordering = ["use_case__order", "-level", "framework__name"]
         constraints = [
@@ -370,6 +389,8 @@ class Fit(Fact):
 
 class Company(SluggedModel):
     website = models.URLField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta(SluggedModel.Meta):
         verbose_name_plural = "companies"
@@ -394,6 +415,8 @@ class Adoption(Fact):
     )
 
     objects = AdoptionQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["company__name"]
@@ -431,6 +454,8 @@ class ProCon(Fact):
     detail = models.CharField(max_length=400, help_text="One or two sentences explaining it.")
 
     objects = ProConQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["framework__name", "kind", "order"]
@@ -504,6 +529,8 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_at", "title"]
         constraints = [
@@ -556,6 +583,8 @@ class ArticleFramework(models.Model):
 
     objects = ArticleFrameworkQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["article", "position"]
         verbose_name = "compared framework"
@@ -601,6 +630,8 @@ class FaqEntry(models.Model):
     answer = MarkdownxField(help_text="Markdown. Also published as FAQ structured data.")
 
     objects = FaqEntryQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "order"]

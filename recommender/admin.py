@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from comparisons.admin import ContentAdmin
+
 from .models import Advice, Choice, Question, Quiz, Result, Weight
 
 
@@ -40,7 +42,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ContentAdmin):
     list_display = ["prompt", "slug", "order", "required", "choice_count"]
     list_editable = ["order"]
     search_fields = ["prompt", "slug"]
@@ -99,7 +101,7 @@ class AdviceInline(admin.TabularInline):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(ContentAdmin):
     list_display = ["label", "question", "slug", "weight_count", "advice_count"]
     list_filter = ["question"]
     list_select_related = ["question"]
@@ -131,7 +133,7 @@ class ChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Weight)
-class WeightAdmin(admin.ModelAdmin):
+class WeightAdmin(ContentAdmin):
     list_display = ["choice", "framework", "points", "reason"]
     list_filter = ["framework", "choice__question"]
     list_select_related = ["choice__question", "framework"]
@@ -140,7 +142,7 @@ class WeightAdmin(admin.ModelAdmin):
 
 
 @admin.register(Advice)
-class AdviceAdmin(admin.ModelAdmin):
+class AdviceAdmin(ContentAdmin):
     list_display = ["note", "choice"]
     list_select_related = ["choice__question"]
     search_fields = ["note", "choice__label"]

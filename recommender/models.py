@@ -9,6 +9,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from comparisons.models import Framework
 
@@ -40,6 +41,7 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -72,6 +74,7 @@ class Choice(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ChoiceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question__order", "order", "slug"]
@@ -120,6 +123,7 @@ class Weight(models.Model):
     )
 
     objects = WeightQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["choice", "-points"]
@@ -152,6 +156,7 @@ class Advice(models.Model):
     )
 
     objects = AdviceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["choice", "order"]

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from comparisons.models import Support, Trait
 
+from .htmlforms import form_data
+
 pytestmark = pytest.mark.usefixtures("seeded")
 
 PAGE = "/compare/django-vs-flask/"
@@ -30,10 +32,9 @@ def test_pages_carry_an_etag_and_a_repeat_visit_gets_a_304(client):
 def test_saving_in_the_admin_shows_on_the_next_anonymous_request(client, staff_client):
     assert "Learning effort" not in client.get(PAGE).text  # now cached
     trait = Trait.objects.get(slug="learning-curve")
-    response = staff_client.post(
-        reverse("admin:comparisons_trait_change", args=[trait.pk]),
-        {"name": "Learning effort", "slug": trait.slug, "description": "", "order": trait.order},
-    )
+    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
+    data = form_data(staff_client.get(url).text, "trait_form")
+    response = staff_client.post(url, {**data, "name": "Learning effort"})
     assert response.status_code == 302
     assert "Learning effort" in client.get(PAGE).text
 
@@ -43,19 +44,13 @@ def test_changing_a_fact_row_in_the_admin_invalidates_its_pages(client, staff_cl
     pages = [PAGE, "/frameworks/flask/", "/features/orm/", "/data/support.csv"]
     for page in pages:
         client.get(page)
+    url = reverse("admin:comparisons_support_change", args=[support.pk])
+    data = form_data(staff_client.get(url).text, "support_form")
     response = staff_client.post(
-        reverse("admin:comparisons_support_change", args=[support.pk]),
-        {
-            "framework": support.framework_id,
-            "feature": support.feature_id,
-            "level": "third-party",
-            "via": "Peewee",
-            "via_url": "https://github.com/coleifer/peewee",
-            "note": "",
-            "sources": [s.pk for s in support.sources.all()],
-            "verified_on": "2026-11-21",
-        },
-    )
+        url,
+        {**data, "level": "third-party", "via": "Peewee",
+         "via_url": "https://github.com/coleifer/peewee"},
+    )  # fmt: skip
     assert response.status_code == 302
     for page in pages:
         assert "Peewee" in client.get(page).text, page

@@ -1,5 +1,6 @@
 """Load the initial content (fixtures/*.json) into an empty database."""
 
+import io
 from pathlib import Path
 
 from django.apps import apps
@@ -57,4 +58,7 @@ class Command(BaseCommand):
             raise CommandError(f"No content to load at {dump or FIXTURES_DIR}.")
         with transaction.atomic():
             call_command("loaddata", *[str(path) for path in files], verbosity=0)
+            # loaddata skips history; give every loaded row its first history entry
+            # so later edits can be diffed and reverted to the seeded state.
+            call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
         self.stdout.write(self.style.SUCCESS(f"Loaded {', '.join(p.name for p in files)}."))
