@@ -1,10 +1,12 @@
+import calendar
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -295,6 +297,23 @@ class FrameworkAdmin(ContentAdmin):
     ]
     inlines = [SupportInline, TraitValueInline, FitInline, AdoptionInline, ProConInline]
 
+    def get_urls(self):
+        return [
+            path(
+                "facts-to-recheck/",
+                self.admin_site.admin_view(lambda request: facts_to_recheck_view(self, request)),
+                name="comparisons_facts_to_recheck",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "recheck_url": reverse("admin:comparisons_facts_to_recheck"),
+        }
+        return super().changelist_view(request, extra_context)
+
 
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
@@ -495,3 +514,80 @@ class ArticleAdmin(ContentAdmin):
         ("Search engines", {"fields": ["seo_description"]}),
     ]
     inlines = [ArticleFrameworkInline, FaqInline]
+
+
+# --- Facts to re-check ------------------------------------------------------------
+
+FACT_MODELS = [Framework, Support, TraitValue, Fit, Adoption, ProCon]
+
+
+def months_before(day, months):
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last_day))
+
+
+def stale_facts(cutoff):
+    """Facts last verified before ``cutoff`` or citing no source, by framework."""
+    groups = {}
+    for model in FACT_MODELS:
+        rows = model.objects.annotate(source_count=Count("sources")).filter(
+            Q(verified_on__lt=cutoff) | Q(source_count=0)
+        )
+        if model is not Framework:
+            rows = rows.select_related(*model.objects.all().related)
+        for row in rows:
+            framework = row if model is Framework else row.framework
+            reasons = []
+            if row.verified_on < cutoff:
+                reasons.append(f"last checked {row.verified_on:%d %b %Y}")
+            if not row.source_count:
+                reasons.append("cites no source")
+            groups.setdefault(framework, []).append(
+                {
+                    "key": f"{model._meta.model_name}:{row.pk}",
+                    "kind": model._meta.verbose_name,
+                    "fact": "profile facts" if model is Framework else str(row),
+                    "reasons": ", ".join(reasons),
+                    "url": reverse(
+                        f"admin:comparisons_{model._meta.model_name}_change", args=[row.pk]
+                    ),
+                }
+            )
+    return sorted(groups.items(), key=lambda item: item[0].name.lower())
+
+
+def facts_to_recheck_view(model_admin, request):
+    months = settings.FACTS_MAX_AGE_MONTHS
+    today = timezone.localdate()
+    if request.method == "POST":
+        models_by_name = {m._meta.model_name: m for m in FACT_MODELS}
+        marked = 0
+        for key in request.POST.getlist("fact"):
+            name, _, pk = key.partition(":")
+            model = models_by_name.get(name)
+            row = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+            if row is not None:
+                row.verified_on = today  # save() so history and caches see the change
+                row.save(update_fields=["verified_on", "updated_at"])
+                marked += 1
+        model_admin.message_user(
+            request, f"Marked {marked} fact{'s' if marked != 1 else ''} as verified today."
+        )
+        return redirect(request.path)
+    cutoff = months_before(today, months)
+    groups = stale_facts(cutoff)
+    return render(
+        request,
+        "admin/comparisons/facts_to_recheck.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": "Facts to re-check",
+            "opts": model_admin.model._meta,
+            "groups": groups,
+            "total": sum(len(facts) for _, facts in groups),
+            "months": months,
+            "cutoff": cutoff,
+        },
+    )

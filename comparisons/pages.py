@@ -155,3 +155,62 @@ def per_framework(frameworks, rows, citations):
     for row in rows:
         lists[row.framework_id].append(Cell.of(row, citations))
     return [(f, lists[f.pk]) for f in frameworks]
+
+
+def change_log(frameworks, histories, names, limit=100):
+    """What changed in these frameworks' facts, newest first, from their history.
+
+    ``histories`` maps a fact model to its historical records for the
+    frameworks, ordered by object and date; ``names`` maps (model name, id) to
+    the label of a related row (a feature, trait, use case or company). Records
+    loaded by ``seed`` (no editor) are the baseline, not changes.
+    """
+    by_id = {f.pk: f for f in frameworks}
+    entries = []
+    for model, records in histories.items():
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            previous[record.id] = record
+            framework = by_id.get(record.id if model._meta.model_name == "framework"
+                                  else record.framework_id)  # fmt: skip
+            subject = _subject(model, record, names)
+            if record.history_type == "-":
+                what = [f"removed {subject}"]
+            elif before is None:
+                if record.history_user_id is None:
+                    continue  # the initial content
+                what = [f"added {subject}"]
+            else:
+                delta = record.diff_against(before, excluded_fields=["updated_at", "sources"])
+                what = [
+                    f"{subject}: {model._meta.get_field(c.field).verbose_name} "
+                    f"changed from “{_shown(c.old)}” to “{_shown(c.new)}”"
+                    for c in delta.changes
+                ]
+            entries += [
+                {"date": record.history_date, "framework": framework, "change": text}
+                for text in what
+            ]
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return entries[:limit]
+
+
+def _subject(model, record, names):
+    name = model._meta.model_name
+    if name == "framework":
+        return "profile"
+    if name == "support":
+        return f"{names.get(('feature', record.feature_id), 'a feature')} support"
+    if name == "traitvalue":
+        return names.get(("trait", record.trait_id), "a trait")
+    if name == "fit":
+        return f"fit for {names.get(('usecase', record.use_case_id), 'a use case')}"
+    if name == "adoption":
+        return f"use at {names.get(('company', record.company_id), 'a company')}"
+    return f"{record.kind}: {record.title}"
+
+
+def _shown(value):
+    text = str(value) if value not in (None, "") else "empty"
+    return text if len(text) <= 80 else text[:79] + "…"

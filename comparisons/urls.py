@@ -10,6 +10,7 @@ urlpatterns = [
     path("frameworks/<slug:slug>/", views.framework_detail, name="framework"),
     path("compare/", views.compare_index, name="compare_index"),
     path("compare/<str:slugs>/", views.compare, name="compare"),
+    path("compare/<str:slugs>/changes/", views.compare_changes, name="compare_changes"),
     path("features/<slug:slug>/", views.feature_detail, name="feature"),
     path("use-cases/<slug:slug>/", views.use_case_detail, name="use_case"),
     path("search/", views.search, name="search"),

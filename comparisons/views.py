@@ -31,6 +31,7 @@ from .models import (
     ProCon,
     Status,
     Support,
+    Trait,
     TraitValue,
     UseCase,
 )
@@ -309,6 +310,44 @@ def compare(request, slugs):
     }
     context["citations"] = citations.numbered()
     return render(request, "comparisons/compare_detail.html", context)
+
+
+@require_GET
+@reader_cache
+def compare_changes(request, slugs):
+    """The public change log of one comparison's facts, from their history."""
+    requested = [slug.lower() for slug in slugs.split("-vs-")]
+    frameworks, problem = _resolve_set(requested)
+    if problem:
+        return _compare_not_found(request, problem)
+    frameworks = sorted(frameworks, key=lambda f: f.slug)
+    ids = [f.pk for f in frameworks]
+    histories = {Framework: Framework.history.filter(id__in=ids).order_by("id", "history_date")}
+    for model in (Support, TraitValue, Fit, Adoption, ProCon):
+        histories[model] = model.history.filter(framework_id__in=ids).order_by("id", "history_date")
+    names = {}
+    for model in (Feature, Trait, UseCase, Company):
+        label = model._meta.model_name
+        names.update({(label, pk): name for pk, name in model.objects.values_list("pk", "name")})
+    page_url = compare_url(frameworks)
+    return render(
+        request,
+        "comparisons/compare_changes.html",
+        {
+            "frameworks": frameworks,
+            "entries": pages.change_log(frameworks, histories, names),
+            "compare_link": reverse("comparisons:compare_index")
+            + "?"
+            + "&".join(f"f={f.slug}" for f in frameworks),
+            "title": "Change log: " + " vs ".join(f.name for f in frameworks),
+            "description": "What changed in the facts behind this comparison, and when.",
+            "breadcrumbs": _breadcrumbs(
+                ("Compare", reverse("comparisons:compare_index")),
+                (" vs ".join(f.name for f in frameworks), ""),
+                ("Change log", page_url + "changes/"),
+            ),
+        },
+    )
 
 
 # --- Search ----------------------------------------------------------------------

@@ -130,6 +130,10 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg"]
 
 LOGIN_URL = "admin:login"
 
+# Facts last verified longer ago than this are listed in the admin's
+# "Facts to re-check" page.
+FACTS_MAX_AGE_MONTHS = env.int("FACTS_MAX_AGE_MONTHS", default=12)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
