@@ -27,4 +27,5 @@ urlpatterns = [
     # django-markdownx's editor posts here (MARKDOWNX_URLS_PATH / _UPLOAD_URLS_PATH).
     path("markdownx/markdownify/", views.markdown_preview, name="markdown_preview"),
     path("markdownx/upload/", views.markdown_upload, name="markdown_upload"),
+    path("media/<path:path>", views.media, name="media"),
 ]

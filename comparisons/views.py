@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
+from django.views.static import serve as static_serve
 from PIL import Image, UnidentifiedImageError
 
 from . import pages
@@ -569,6 +570,16 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def media(request, path):
+    """Serve an uploaded image so that it can never act as a page or a script."""
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def healthz(request):

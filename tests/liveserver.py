@@ -37,6 +37,9 @@ def server_env(workdir, extra=None):
     return env
 
 
+ADMIN_USER, ADMIN_PASSWORD = "browser-admin", "browser-admin-password-1"
+
+
 def prepare(workdir, env):
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
@@ -45,6 +48,11 @@ def prepare(workdir, env):
         ["collectstatic", "--no-input"],
     ):
         subprocess.run([*manage, *command, "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [*manage, "createsuperuser", "--no-input", "--username", ADMIN_USER, "--email", ""],
+        cwd=ROOT, env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
+        capture_output=True,  # fails harmlessly when the user already exists
+    )  # fmt: skip
 
 
 @contextmanager

