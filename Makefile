@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench backup install install-dev clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: install-dev lint
 bench: install-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.bench
+
+# A timestamped JSON dump of all content in backups/ (restore: manage.py seed --from FILE).
+backup: install
+	$(PY) manage.py backup
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -9,13 +9,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from comparisons.apps import CONTENT_APPS
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-CONTENT_APPS = ["comparisons", "recommender"]
 
 
 def content_models():
-    for label in CONTENT_APPS:
-        yield from apps.get_app_config(label).get_models()
+    """Every content and quiz model; their history tables are not content."""
+    for label in sorted(CONTENT_APPS):
+        for model in apps.get_app_config(label).get_models():
+            if not model.__name__.startswith("Historical"):
+                yield model
 
 
 def database_has_content():
