@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -46,7 +47,10 @@ def level_badge(support):
 
 @register.simple_tag(takes_context=True)
 def absolute(context, path):
-    return context["request"].build_absolute_uri(path)
+    try:
+        return context["request"].build_absolute_uri(path)
+    except DisallowedHost:  # the 400 page for a forged Host header must still render
+        return path
 
 
 @register.simple_tag(takes_context=True)
