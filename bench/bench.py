@@ -10,16 +10,24 @@ Ratios, not absolute numbers, are what to compare between machines.
 Requests carry "Accept-Encoding: gzip, deflate, br", as every browser's do.
 
 Usage: python -m bench.bench [--seconds 10] [--connections 16] [--workers 2]
+
+Soak mode (python -m bench.bench --soak): 64 connections for 60 seconds over the
+public pages and quiz submissions together, against the same server with the
+cache on; it reports every response that was an error (4xx, 5xx or a socket
+error; must be 0) and p99 latency.
 """
 
 import argparse
+import http.cookiejar
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
+from pathlib import Path
 
-from tests.liveserver import running_server
+from tests.liveserver import running_server, server_env
 
 URLS = [
     "/healthz",
@@ -93,17 +101,101 @@ def report(cache_mode, results):
     return failures
 
 
+SOAK_PAGES = [
+    "/", "/frameworks/", "/frameworks/django/", "/compare/", "/compare/django-vs-flask/",
+    "/compare/aiohttp-vs-fastapi-vs-quart-vs-sanic/", "/compare/fastapi-vs-flask/",
+    "/features/orm/", "/use-cases/realtime/", "/search/?q=async", "/data/support.csv",
+    "/quiz/", "/healthz",
+]  # fmt: skip
+SOAK_ANSWERS = [
+    "experience=python-basics&goal=get-a-job",
+    "experience=comfortable-oop&goal=build-a-product&project=rest-api&concurrency=async-heavy",
+    "experience=new-to-python&goal=learn-the-web",
+    "experience=built-web-apps&project=microservices&style=freedom",
+]
+
+# Every fifth request submits the quiz (a 303 counts as success); the rest read
+# pages. Errors are responses of 400 and above; wrk adds socket errors.
+SOAK_SCRIPT = """
+local pages = {%(pages)s}
+local answers = {%(answers)s}
+local n = 0
+local errors = 0
+request = function()
+  n = n + 1
+  if n %% 5 == 0 then
+    local body = "csrfmiddlewaretoken=%(token)s&" .. answers[(n / 5) %% #answers + 1]
+    return wrk.format("POST", "/quiz/", {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Cookie"] = "csrftoken=%(cookie)s",
+      ["Accept-Encoding"] = "gzip, deflate, br"}, body)
+  end
+  return wrk.format("GET", pages[n %% #pages + 1], {["Accept-Encoding"] = "gzip, deflate, br"})
+end
+response = function(status, headers, body)
+  if status >= 400 then errors = errors + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("non2xx %%d\\n", errors))
+end
+"""
+
+
+def csrf_pair(site):
+    """A CSRF cookie and a matching form token, as a browser would hold them."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(site + "/quiz/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = next(c.value for c in jar if c.name == "csrftoken")
+    return cookie, token
+
+
+def soak(args):
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_server(workdir, workers=args.workers, extra_env={"CACHE_URL": "locmem://"}) as site,
+    ):
+        cookie, token = csrf_pair(site)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(SOAK_SCRIPT % {
+                "pages": ", ".join(f'"{p}"' for p in SOAK_PAGES),
+                "answers": ", ".join(f'"{a}"' for a in SOAK_ANSWERS),
+                "token": token, "cookie": cookie,
+            })  # fmt: skip
+        r = run_wrk(site + "/", args.seconds, args.connections, script.name)
+        results = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from recommender.models import Result; print(Result.objects.count())"],
+            capture_output=True, text=True, env=server_env(Path(workdir)),
+        ).stdout.strip()  # fmt: skip
+    print(f"Soak: {args.connections} connections for {args.seconds} s, {args.workers} workers")
+    print(f"requests {r['requests']}, {r['rps']:.0f} req/s, p50 {r['p50']:.1f} ms, "
+          f"p99 {r['p99']:.1f} ms, errors {r['non2xx']}")  # fmt: skip
+    print(f"quiz results stored: {results.splitlines()[-1] if results else '?'}")
+    return [f"{r['non2xx']} errors during the soak"] if r["non2xx"] else []
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--modes", default="on,off", help="cache modes to run: on, off or both")
+    parser.add_argument("--soak", action="store_true", help="64 connections for 60 s, mixed")
     args = parser.parse_args()
+    if args.soak:
+        args.connections = 64 if args.connections == 16 else args.connections
+        args.seconds = 60 if args.seconds == 10 else args.seconds
+        args.workers = 4 if args.workers == 2 else args.workers
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(NON_2XX_SCRIPT)
+    if args.soak:
+        failures = soak(args)
+        print("\nNo errors." if not failures else "\nMissed:\n  " + "\n  ".join(failures))
+        sys.exit(1 if failures else 0)
     print(f"wrk: {args.connections} connections, {args.seconds} s per URL; "
           f"gunicorn: {args.workers} sync workers; production settings, SQLite")  # fmt: skip
     failures = []

@@ -6,10 +6,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 CONTENT_APPS = {"comparisons", "recommender"}
 
 
+# Rows that never appear on a cached page: a quiz submission must not empty the cache.
+NOT_ON_PAGES = {"recommender.Result"}
+
+
 def _content_changed(sender, **kwargs):
     from .caching import bump_content_version
 
-    if sender._meta.app_label in CONTENT_APPS:
+    if sender._meta.app_label in CONTENT_APPS and sender._meta.label not in NOT_ON_PAGES:
         bump_content_version()
 
 

@@ -69,7 +69,7 @@ class QuestionAdmin(ContentAdmin):
 
     def try_view(self, request):
         """Pick answers and see what the current weights make of them; nothing is saved."""
-        quiz = Quiz.load()
+        quiz = Quiz.load(fresh=True)
         answers, problems = quiz.check(request.GET) if request.GET else ({}, [])
         verdict = quiz.verdict(answers) if request.GET and not problems else None
         return render(

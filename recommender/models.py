@@ -6,11 +6,13 @@ stored results use them, so change them only with great care.
 
 import secrets
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from comparisons.caching import content_version
 from comparisons.models import Framework
 
 from . import scoring
@@ -219,10 +221,16 @@ class Quiz:
         self.choices = {q.slug: {c.slug: c for c in q.choices.all()} for q in questions}
 
     @classmethod
-    def load(cls):
-        questions = list(Question.objects.prefetch_related("choices__advice"))
-        frameworks = dict(Framework.objects.published().values_list("slug", "name"))
-        return cls(questions, Weight.objects.for_scoring(), frameworks)
+    def load(cls, fresh=False):
+        """The quiz as it stands, from the cache until any content changes."""
+        key = f"pickframe:quiz:{content_version()}"
+        quiz = None if fresh else cache.get(key)
+        if quiz is None:
+            questions = list(Question.objects.prefetch_related("choices__advice"))
+            frameworks = dict(Framework.objects.published().values_list("slug", "name"))
+            quiz = cls(questions, Weight.objects.for_scoring(), frameworks)
+            cache.set(key, quiz, 60 * 60)
+        return quiz
 
     def check(self, data):
         """Split submitted ``data`` (a QueryDict) into valid answers and problems."""

@@ -86,3 +86,10 @@ def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(client):
     assert "Accept-Encoding" in zipped["Vary"]
     again = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"])
     assert again.status_code == 304
+
+
+def test_a_quiz_submission_does_not_empty_the_page_cache(client, django_assert_num_queries):
+    client.get(PAGE)
+    client.post("/quiz/", {"experience": "python-basics"})
+    with django_assert_num_queries(0):
+        assert client.get(PAGE).status_code == 200
