@@ -93,3 +93,44 @@ def test_a_quiz_submission_does_not_empty_the_page_cache(client, django_assert_n
     client.post("/quiz/", {"experience": "python-basics"})
     with django_assert_num_queries(0):
         assert client.get(PAGE).status_code == 200
+
+
+def test_cache_url_picks_the_backend():
+    import os
+    import subprocess
+    import sys
+
+    from .liveserver import ROOT
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.conf import settings; c = settings.CACHES['default'];"
+        "print(c['BACKEND'], c.get('LOCATION', ''))"
+    )
+    expected = {
+        "": "django.core.cache.backends.locmem.LocMemCache",
+        "locmem://": "django.core.cache.backends.locmem.LocMemCache",
+        "dummy://": "django.core.cache.backends.dummy.DummyCache",
+        "redis://10.0.0.5:6379/1": "django.core.cache.backends.redis.RedisCache "
+        "redis://10.0.0.5:6379/1",
+    }
+    for url, backend in expected.items():
+        env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+        if url:
+            env["CACHE_URL"] = url
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True).stdout.strip()  # fmt: skip
+        assert out.startswith(backend), (url, out)
+
+
+def test_the_cache_in_use_is_the_one_cache_url_names(settings):
+    import os
+
+    from django.core.cache import cache
+
+    if os.environ.get("CACHE_URL", "").startswith("redis://"):
+        assert type(cache._cache).__name__ == "RedisCacheClient"
+        cache.set("pickframe:probe", 1)
+        assert cache.get("pickframe:probe") == 1
+    else:
+        assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
