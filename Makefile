@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint bench backup install install-dev clean
+.PHONY: run serve test lint bench backup install install-dev clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py seed --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The production settings (debug off, whitenoise, gunicorn) over the local SQLite file.
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed --if-empty
+	$(PY) manage.py collectstatic --no-input -v 0
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+		$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-3}
 
 lint: install-dev
 	$(BIN)/ruff check .
