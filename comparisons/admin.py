@@ -223,6 +223,10 @@ def restore_deleted(record):
     return instance
 
 
+admin.site.site_header = "Pickframe editors"
+admin.site.site_title = "Pickframe admin"
+admin.site.index_title = "Content, quiz and facts"
+
 MARKDOWN_WIDGET = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 FACT_FIELDS = ["sources", "verified_on"]
 
@@ -373,6 +377,23 @@ class SupportAdmin(ContentAdmin):
     search_fields = ["framework__name", "feature__name", "via", "note"]
     autocomplete_fields = ["framework", "feature", "sources"]
     date_hierarchy = "verified_on"
+
+    def get_urls(self):
+        return [
+            path(
+                "matrix/",
+                self.admin_site.admin_view(lambda request: feature_matrix_view(self, request)),
+                name="comparisons_feature_matrix",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "matrix_url": reverse("admin:comparisons_feature_matrix"),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Trait)
@@ -559,9 +580,13 @@ def stale_facts(cutoff):
 
 
 def facts_to_recheck_view(model_admin, request):
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
     months = settings.FACTS_MAX_AGE_MONTHS
     today = timezone.localdate()
     if request.method == "POST":
+        if not model_admin.has_change_permission(request):
+            raise PermissionDenied
         models_by_name = {m._meta.model_name: m for m in FACT_MODELS}
         marked = 0
         for key in request.POST.getlist("fact"):
@@ -589,5 +614,78 @@ def facts_to_recheck_view(model_admin, request):
             "total": sum(len(facts) for _, facts in groups),
             "months": months,
             "cutoff": cutoff,
+        },
+    )
+
+
+# --- The feature matrix: every framework's support for every feature on one page ---
+
+
+def _cell_name(framework, feature):
+    return f"cell-{framework.pk}-{feature.pk}"
+
+
+def feature_matrix_view(model_admin, request):
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    frameworks = list(Framework.objects.order_by("name"))
+    features = list(Feature.objects.select_related("category"))
+    supports = {(s.framework_id, s.feature_id): s for s in Support.objects.all()}
+    problems, changed = [], 0
+    if request.method == "POST":
+        if not model_admin.has_change_permission(request):
+            raise PermissionDenied
+        levels = set(Support.Level.values)
+        for framework in frameworks:
+            for feature in features:
+                name = _cell_name(framework, feature)
+                level = request.POST.get(name)
+                support = supports.get((framework.pk, feature.pk))
+                if level is None or level == (support.level if support else ""):
+                    continue
+                label = f"{framework} · {feature}"
+                if support is not None and request.POST.get(f"{name}-v") != _version(support):
+                    problems.append(f"{label}: changed by someone else meanwhile, not saved.")
+                elif level not in levels:
+                    problems.append(f"{label}: choose a support level.")
+                elif level in (Support.Level.OFFICIAL, Support.Level.THIRD_PARTY) and not (
+                    support and support.via
+                ):
+                    problems.append(f"{label}: name the extension on its own page first.")
+                else:
+                    support = support or Support(framework=framework, feature=feature)
+                    support.level = level
+                    support.save()  # history and the page cache see every change
+                    changed += 1
+        if changed:
+            model_admin.message_user(request, f"Saved {changed} change(s).", messages.SUCCESS)
+        for problem in problems:
+            model_admin.message_user(request, problem, messages.WARNING)
+        return redirect(request.path)
+    rows = []
+    for feature in features:
+        cells = []
+        for framework in frameworks:
+            support = supports.get((framework.pk, feature.pk))
+            cells.append(
+                {
+                    "name": _cell_name(framework, feature),
+                    "support": support,
+                    "level": support.level if support else "",
+                    "version": _version(support) if support else "",
+                    "label": f"{framework} · {feature}",
+                }
+            )
+        rows.append({"feature": feature, "cells": cells})
+    return render(
+        request,
+        "admin/comparisons/feature_matrix.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": "Feature matrix",
+            "opts": model_admin.model._meta,
+            "frameworks": frameworks,
+            "rows": rows,
+            "levels": Support.Level.choices,
         },
     )

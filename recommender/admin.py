@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
@@ -69,6 +70,8 @@ class QuestionAdmin(ContentAdmin):
 
     def try_view(self, request):
         """Pick answers and see what the current weights make of them; nothing is saved."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         quiz = Quiz.load(fresh=True)
         answers, problems = quiz.check(request.GET) if request.GET else ({}, [])
         verdict = quiz.verdict(answers) if request.GET and not problems else None
@@ -189,6 +192,8 @@ class ResultAdmin(admin.ModelAdmin):
         ]
 
     def analytics_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         today = timezone.localdate()
         start = _parse_date(request.GET.get("from")) or today - datetime.timedelta(days=29)
         end = _parse_date(request.GET.get("to")) or today
