@@ -628,7 +628,7 @@ def _cell_name(framework, feature):
 def feature_matrix_view(model_admin, request):
     if not model_admin.has_view_or_change_permission(request):
         raise PermissionDenied
-    frameworks = list(Framework.objects.order_by("name"))
+    frameworks = list(Framework.objects.all())  # by name, ignoring case
     features = list(Feature.objects.select_related("category"))
     supports = {(s.framework_id, s.feature_id): s for s in Support.objects.all()}
     problems, changed = [], 0
