@@ -17,7 +17,9 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 VERSION_KEY = "pickframe:content-version"
-PAGE_TIMEOUT = 60 * 60 * 24
+# Content changes invalidate at once; the timeout only bounds how late an article
+# scheduled for a future publish time appears.
+PAGE_TIMEOUT = 60 * 60
 
 
 def content_version():

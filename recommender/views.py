@@ -53,8 +53,15 @@ def quiz(request):
     return _quiz_page(request, quiz, answers, notice=notice if request.GET else "")
 
 
+def _body_too_large(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:  # a malformed Content-Length is treated as too large
+        return True
+
+
 def _take(request, quiz):
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+    if _body_too_large(request):
         return _quiz_page(request, quiz, {}, ["That submission is too large to be a quiz."], 400)
     answers, problems = quiz.check(request.POST)
     if problems:

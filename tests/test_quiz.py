@@ -195,3 +195,9 @@ def test_quiz_and_verdict_pages_have_fixed_query_budgets(client, django_assert_m
         response = client.post("/quiz/", {"experience": "comfortable-oop", "project": "rest-api"})
     with django_assert_max_num_queries(1):
         assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_malformed_content_length_is_a_400(client):
+    response = client.post("/quiz/", {"experience": "python-basics"}, CONTENT_LENGTH="lots")
+    assert response.status_code == 400
+    assert not Result.objects.exists()
