@@ -94,7 +94,15 @@ def test_dark_mode_follows_the_system_setting(site, page):
 
 
 @pytest.mark.parametrize(
-    "path", ["/compare/django-vs-flask/", "/compare/aiohttp-vs-fastapi-vs-quart-vs-sanic/", "/"]
+    "path",
+    [
+        "/compare/django-vs-flask/",
+        "/compare/aiohttp-vs-fastapi-vs-quart-vs-sanic/",
+        "/",
+        "/frameworks/django/",
+        "/quiz/",
+        "/compare/django-vs-flask/changes/",
+    ],
 )
 def test_a_360_px_phone_gets_no_horizontal_scroll(site, browser, path):
     context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True)
