@@ -13,6 +13,8 @@ class StaticSitemap(Sitemap):
             "comparisons:home",
             "comparisons:frameworks",
             "comparisons:compare_index",
+            "comparisons:features",
+            "comparisons:use_cases",
             "comparisons:data",
             "comparisons:about",
             "comparisons:sources_policy",

@@ -116,6 +116,36 @@ def framework_detail(request, slug):
 
 @require_GET
 @reader_cache
+def feature_list(request):
+    return render(
+        request,
+        "comparisons/feature_list.html",
+        {
+            "features": Feature.objects.select_related("category"),
+            "title": "Features compared",
+            "description": "Every feature we compare, from ORMs to WebSockets, and who has it.",
+            "breadcrumbs": _breadcrumbs(("Features", reverse("comparisons:features"))),
+        },
+    )
+
+
+@require_GET
+@reader_cache
+def use_case_list(request):
+    return render(
+        request,
+        "comparisons/usecase_list.html",
+        {
+            "use_cases": UseCase.objects.all(),
+            "title": "Use cases",
+            "description": "Which Python web framework fits which kind of project, with reasons.",
+            "breadcrumbs": _breadcrumbs(("Use cases", reverse("comparisons:use_cases"))),
+        },
+    )
+
+
+@require_GET
+@reader_cache
 def feature_detail(request, slug):
     feature = get_object_or_404(Feature.objects.select_related("category"), slug=slug)
     citations = pages.Citations()
@@ -143,7 +173,8 @@ def feature_detail(request, slug):
             "rows": rows,
             "citations": citations.numbered(),
             "breadcrumbs": _breadcrumbs(
-                ("Features", ""), (feature.name, feature.get_absolute_url())
+                ("Features", reverse("comparisons:features")),
+                (feature.name, feature.get_absolute_url()),
             ),
         },
     )
@@ -172,7 +203,8 @@ def use_case_detail(request, slug):
             "rows": [pages.Cell.of(fit, citations) for fit in fits],
             "citations": citations.numbered(),
             "breadcrumbs": _breadcrumbs(
-                ("Use cases", ""), (use_case.name, use_case.get_absolute_url())
+                ("Use cases", reverse("comparisons:use_cases")),
+                (use_case.name, use_case.get_absolute_url()),
             ),
         },
     )

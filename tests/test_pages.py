@@ -21,7 +21,9 @@ pytestmark = pytest.mark.usefixtures("seeded")
         "/compare/django-vs-flask/",
         "/compare/aiohttp-vs-fastapi-vs-quart-vs-sanic/",
         "/compare/fastapi-vs-quart-vs-tornado/",
+        "/features/",
         "/features/orm/",
+        "/use-cases/",
         "/use-cases/ml-serving/",
         "/search/?q=async",
         "/search/",
@@ -269,3 +271,12 @@ def test_citation_markup_is_html_not_escaped_text(client):
     html = client.get("/compare/django-vs-flask/").text
     assert "&lt;span" not in html
     assert '<a href="#source-2" aria-label="source 2">2</a>' in html
+
+
+def test_feature_and_use_case_indexes_link_every_page(client):
+    html = client.get("/features/").text
+    assert 'href="/features/websockets/"' in html and "<h2>Data</h2>" in html
+    assert 'href="/use-cases/realtime/"' in client.get("/use-cases/").text
+    for page, crumb in [("/features/orm/", "/features/"), ("/use-cases/cms/", "/use-cases/")]:
+        trail = client.get(page).text.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+        assert f'href="{crumb}"' in trail, page

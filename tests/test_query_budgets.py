@@ -33,6 +33,8 @@ BUDGETS = [
     ("/compare/bigframe-00-vs-bigframe-01-vs-bigframe-02/", 15),  # with an article
     ("/compare/bigframe-03-vs-bigframe-04-vs-bigframe-05-vs-bigframe-06/", 15),
     ("/compare/django-vs-flask/", 15),
+    ("/features/", 1),
+    ("/use-cases/", 1),
     ("/features/big-feature-0-0/", 3),
     ("/use-cases/big-use-0/", 3),
     ("/search/?q=big", 9),
