@@ -57,7 +57,9 @@ def _what_changed(instance, since):
         since = None
     records = instance.history.select_related("history_user").order_by("history_date")
     if since is not None:
-        records = records.filter(history_date__gt=since)
+        # The saved rows' own timestamps, not when history was written (the
+        # initial content's history entries are younger than its rows).
+        records = records.filter(updated_at__gt=since)
     parts = []
     for record in records:
         previous = record.prev_record

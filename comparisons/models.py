@@ -20,6 +20,21 @@ VERIFIED_HELP = "The day an editor last checked this fact against its sources."
 SOURCES_HELP = "Where this fact can be checked. Readers see these as numbered citations."
 
 
+class MarkdownField(MarkdownxField):
+    """Markdown text, stored with Unix line endings.
+
+    Browsers submit textareas with CRLF; storing them as sent would make the
+    first admin save of every seeded text look like a change in its history.
+    """
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str) and "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+            setattr(model_instance, self.attname, value)
+        return value
+
+
 class SlugQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -134,7 +149,7 @@ class Framework(SluggedModel, Fact):
     summary = models.TextField(
         help_text="Two or three plain sentences for lists, cards and search results."
     )
-    body = MarkdownxField(
+    body = MarkdownField(
         blank=True, help_text="The profile's longer text, in Markdown. Shown on the profile page."
     )
     first_released = models.DateField(
@@ -277,7 +292,9 @@ class Trait(SluggedModel):
     """A qualitative row of a side-by-side table ("Learning curve")."""
 
     description = models.CharField(
-        max_length=200, blank=True, help_text="What the row compares, for editors and tooltips."
+        max_length=200,
+        blank=True,
+        help_text="What the row compares, for editors; not shown to readers.",
     )
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position of the row in side-by-side tables (lowest first)."
@@ -328,7 +345,7 @@ class UseCase(SluggedModel):
     summary = models.CharField(
         max_length=200, help_text="One line on what is being built. Shown in lists and search."
     )
-    description = MarkdownxField(
+    description = MarkdownField(
         blank=True, help_text="Longer text for the use-case page, in Markdown."
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists.")
@@ -506,11 +523,11 @@ class Article(models.Model):
     lede = models.TextField(
         help_text="The opening paragraph, plain text. Also the default share text."
     )
-    body = MarkdownxField(
+    body = MarkdownField(
         help_text="The editorial text in Markdown. Tables, feature grids, use cases, "
         "companies and pros/cons are added from data; do not type them here."
     )
-    verdict = MarkdownxField(
+    verdict = MarkdownField(
         help_text="The closing recommendation in Markdown, shown in a box after the tables."
     )
     seo_description = models.CharField(
@@ -627,7 +644,7 @@ class FaqEntry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq")
     order = models.PositiveSmallIntegerField(default=0)
     question = models.CharField(max_length=200)
-    answer = MarkdownxField(help_text="Markdown. Also published as FAQ structured data.")
+    answer = MarkdownField(help_text="Markdown. Also published as FAQ structured data.")
 
     objects = FaqEntryQuerySet.as_manager()
 

@@ -53,7 +53,6 @@ class Row:
     label: str
     cells: list
     link: str = ""
-    note: str = ""
     kind: str = "text"  # "text" cells hold strings; "support" cells hold Support rows
 
 
@@ -101,7 +100,6 @@ def side_by_side(frameworks, supports, trait_values, citations):
                     Cell.of(values.get(f.pk), citations, _value(values.get(f.pk)))
                     for f in frameworks
                 ],
-                note=trait.description,
             )
         )
     return rows

@@ -466,15 +466,14 @@ def _company_blurb(company):
 # --- Open data ---------------------------------------------------------------------
 
 
-def _source_urls(fact):
-    return " ".join(source.url for source in fact.sources.all() if source.url)
-
-
-def _csv_response(filename, header, rows):
+def _facts_csv(filename, columns, facts, cells):
+    """A CSV of fact rows: ``columns`` and ``cells(fact)``, then when and where verified."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([*columns, "verified_on", "sources"])
+    for fact in facts:
+        sources = " ".join(source.url for source in fact.sources.all() if source.url)
+        writer.writerow([*cells(fact), fact.verified_on.isoformat(), sources])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -528,43 +527,33 @@ def _published_facts(model):
 @require_GET
 @reader_cache
 def data_support(request):
-    rows = _published_facts(Support).order_by("framework__slug", "feature__slug")
-    return _csv_response(
+    return _facts_csv(
         "support.csv",
-        ["framework", "feature", "level", "via", "via_url", "note", "verified_on", "sources"],
-        (
-            [s.framework.slug, s.feature.slug, s.level, s.via, s.via_url, s.note,
-             s.verified_on.isoformat(), _source_urls(s)]
-            for s in rows
-        ),
-    )  # fmt: skip
+        ["framework", "feature", "level", "via", "via_url", "note"],
+        _published_facts(Support).order_by("framework__slug", "feature__slug"),
+        lambda s: [s.framework.slug, s.feature.slug, s.level, s.via, s.via_url, s.note],
+    )
 
 
 @require_GET
 @reader_cache
 def data_adoptions(request):
-    rows = _published_facts(Adoption).order_by("company__slug", "framework__slug")
-    return _csv_response(
+    return _facts_csv(
         "adoptions.csv",
-        ["company", "framework", "how", "verified_on", "sources"],
-        (
-            [a.company.name, a.framework.slug, a.how, a.verified_on.isoformat(), _source_urls(a)]
-            for a in rows
-        ),
+        ["company", "framework", "how"],
+        _published_facts(Adoption).order_by("company__slug", "framework__slug"),
+        lambda a: [a.company.name, a.framework.slug, a.how],
     )
 
 
 @require_GET
 @reader_cache
 def data_traits(request):
-    rows = _published_facts(TraitValue).order_by("framework__slug", "trait__order")
-    return _csv_response(
+    return _facts_csv(
         "traits.csv",
-        ["framework", "trait", "value", "verified_on", "sources"],
-        (
-            [t.framework.slug, t.trait.slug, t.value, t.verified_on.isoformat(), _source_urls(t)]
-            for t in rows
-        ),
+        ["framework", "trait", "value"],
+        _published_facts(TraitValue).order_by("framework__slug", "trait__order"),
+        lambda t: [t.framework.slug, t.trait.slug, t.value],
     )
 
 

@@ -22,9 +22,6 @@ class QuestionQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
-    def for_quiz(self):
-        return self.prefetch_related("choices")
-
 
 class Question(models.Model):
     slug = models.SlugField(
@@ -232,8 +229,12 @@ class Quiz:
             cache.set(key, quiz, 60 * 60)
         return quiz
 
-    def check(self, data):
-        """Split submitted ``data`` (a QueryDict) into valid answers and problems."""
+    def check(self, data, require=True):
+        """Split submitted ``data`` (a QueryDict) into valid answers and problems.
+
+        With ``require=False`` (pre-filling from a link) a missing answer to a
+        required question is not a problem.
+        """
         answers, problems = {}, []
         for key in data:
             if key in self.FIELDS_IGNORED:
@@ -251,7 +252,7 @@ class Quiz:
                 )
             else:
                 answers[key] = values[0]
-        for question in self.questions:
+        for question in self.questions if require else ():
             if question.required and question.slug not in answers:
                 problems.append(f"Please answer “{question.prompt}”.")
         return answers, problems

@@ -48,7 +48,7 @@ def quiz(request):
     quiz = Quiz.load()
     if request.method == "POST":
         return _take(request, quiz)
-    answers, problems = quiz.check(request.GET)
+    answers, problems = quiz.check(request.GET, require=False)
     notice = "Some answers in the link were not recognised and were left blank." if problems else ""
     return _quiz_page(request, quiz, answers, notice=notice if request.GET else "")
 

@@ -53,6 +53,7 @@ def test_a_second_editors_save_never_silently_overwrites_the_first(
     html = response.text
     assert "Someone else saved this" in html
     assert "bob at" in html and "Bob&#x27;s version" in html  # who changed what
+    assert "someone at" not in html and "saved it" not in html  # only Bob's save is listed
     assert "Ada&#x27;s version" in html  # Ada's input is still in the form
     assert getattr(model.objects.get(pk=obj.pk), field) == "Bob's version"
 
@@ -151,3 +152,16 @@ def test_restoring_needs_add_permission(client, django_user_model):
     user = django_user_model.objects.create_user("peek", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:comparisons_framework_deleted")).status_code == 403
+
+
+def test_markdown_is_stored_with_unix_line_endings_whatever_the_browser_sends(two_editors):
+    ada, _ = two_editors
+    framework = Framework.objects.get(slug="flask")
+    url, form = open_form(ada, Framework, framework)
+    browser_body = form["body"].replace("\n", "\r\n")  # textareas are submitted with CRLF
+    assert ada.post(url, {**form, "body": browser_body, "tagline": "New"}).status_code == 302
+    framework.refresh_from_db()
+    assert "\r" not in framework.body
+    record = framework.history.latest()
+    delta = record.diff_against(record.prev_record, excluded_fields=["updated_at"])
+    assert [c.field for c in delta.changes] == ["tagline"]  # the body did not "change"

@@ -73,8 +73,12 @@ def test_mark_verified_today_clears_the_fact_and_records_history(staff_client):
 
 
 def test_mark_verified_ignores_forged_keys(staff_client):
-    response = staff_client.post(RECHECK, {"fact": ["nope:1", "support:x", "support:999999"]})
-    assert response.status_code == 302
+    old = timezone.localdate() - datetime.timedelta(days=400)
+    Support.objects.update(verified_on=old)
+    forged = ["nope:1", "support:x", "support:999999", "source:1", "framework:"]
+    response = staff_client.post(RECHECK, {"fact": forged}, follow=True)
+    assert "Marked 0 facts as verified today" in response.text
+    assert not Support.objects.exclude(verified_on=old).exists()
 
 
 def test_the_public_change_log_shows_what_changed_and_when(client, staff_client):

@@ -71,6 +71,12 @@ def test_a_link_pre_fills_answers(client):
     assert 'name="project" value="" checked' in html  # unanswered stays skipped
 
 
+def test_a_link_without_the_required_answer_pre_fills_quietly(client):
+    html = client.get("/quiz/?goal=get-a-job").text
+    assert 'value="get-a-job" checked' in html
+    assert "not recognised" not in html and "Please answer" not in html
+
+
 def test_a_link_with_unknown_answers_pre_fills_the_rest_and_says_so(client):
     html = client.get("/quiz/?experience=python-basics&goal=fame").text
     assert 'value="python-basics" checked' in html

@@ -127,6 +127,8 @@ def test_five_failed_sign_ins_lock_the_client_out(client, django_user_model):
     response = _fail(client, 1)
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.text
+    assert "paused for 15 minutes" in response.text
+    assert "Pickframe editors" in response.text
     # Even the right password is refused while locked out.
     response = client.post(LOGIN, {"username": "boss", "password": "right-password"})
     assert response.status_code == 429

@@ -190,3 +190,12 @@ def cell_checked(cell):
 def lookup(mapping, key):
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as 'N minutes' (for the sign-in lockout message)."""
+    if not delta:
+        return "a while"
+    count = max(1, round(delta.total_seconds() / 60))
+    return f"{count} minute{'s' if count != 1 else ''}"
