@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # Apps whose rows appear on public pages: a change to any of them makes every
-# cached page stale (see caching.py).
+# cached page stale (see pagecache/caching.py).
 CONTENT_APPS = {"comparisons", "recommender"}
 
 
@@ -11,7 +11,7 @@ NOT_ON_PAGES = {"recommender.Result"}
 
 
 def _content_changed(sender, **kwargs):
-    from .caching import bump_content_version
+    from pagecache.caching import bump_content_version
 
     if sender._meta.app_label in CONTENT_APPS and sender._meta.label not in NOT_ON_PAGES:
         bump_content_version()

@@ -1,6 +1,7 @@
 import csv
 import io
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -13,14 +14,16 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve as static_serve
 from PIL import Image, UnidentifiedImageError
 
+from pagecache.caching import VersionedMemo, reader_cache
+
 from . import pages
-from .caching import reader_cache
 from .markdown import render_markdown
 from .models import (
     Adoption,
@@ -36,6 +39,7 @@ from .models import (
     TraitValue,
     UseCase,
 )
+from .templatetags.pickframe import jsonld_faq
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 MAX_QUERY_LENGTH = 200
@@ -270,7 +274,7 @@ def compare_index(request):
     if chosen:
         chosen_set, problem = _resolve_set([slug.lower() for slug in chosen])
         if chosen_set:
-            article = _article_for(request, chosen_set)
+            article = _article_for(chosen_set, request.user.is_staff)
             return redirect(compare_url(_canonical_order(chosen_set, article)))
     response = render(
         request,
@@ -291,40 +295,62 @@ def compare_index(request):
     return response
 
 
-def _article_for(request, frameworks):
+def _article_for(frameworks, staff=False):
     """The editorial article for exactly this set; staff also see drafts."""
-    articles = Article.objects.covering(frameworks)
-    if request.user.is_staff:
+    articles = Article.objects.covering(frameworks).prefetch_related("entries", "faq")
+    if staff:
         return articles.order_by("-updated_at").first()
     return articles.published().first()
+
+
+# Rendered comparisons, per process, until the content changes (see pagecache).
+rendered_comparisons = VersionedMemo(size=256)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a comparison address resolves to under the current content."""
+
+    problem: str = ""  # why there is no such comparison
+    url: str = ""  # its canonical address
+    context: dict = field(default_factory=dict)  # for compare_detail.html
 
 
 @require_GET
 @reader_cache
 def compare(request, slugs):
-    requested = [slug.lower() for slug in slugs.split("-vs-")]
-    frameworks, problem = _resolve_set(requested)
+    requested = tuple(slug.lower() for slug in slugs.split("-vs-"))
+    if request.user.is_staff:  # staff see draft articles, and always a fresh page
+        comparison = _comparison(requested, staff=True)
+    else:
+        comparison = rendered_comparisons.get(requested, lambda: _comparison(requested))
+    if comparison.problem:
+        return _compare_not_found(request, comparison.problem)
+    if request.path != comparison.url:
+        return redirect(comparison.url, permanent=True)
+    return render(request, "comparisons/compare_detail.html", comparison.context)
+
+
+def _comparison(requested, staff=False):
+    """Resolve and render one comparison; the result depends on content alone.
+
+    The rendered body is most of the page and most of its cost (about 300 fact
+    rows with their sources), so views.compare keeps it per content version.
+    """
+    frameworks, problem = _resolve_set(list(requested))
     if problem:
-        return _compare_not_found(request, problem)
-    article = _article_for(request, frameworks)
+        return Comparison(problem=problem)
+    article = _article_for(frameworks, staff)
     frameworks = _canonical_order(frameworks, article)
     canonical = compare_url(frameworks)
-    if request.path != canonical:
-        return redirect(canonical, permanent=True)
-
+    names = " vs ".join(f.name for f in frameworks)
     citations = pages.Citations()
     supports = list(Support.objects.for_frameworks(frameworks))
-    context = {
+    body = {
         "frameworks": frameworks,
         "article": article,
-        "title": article.title if article else " vs ".join(f.name for f in frameworks),
-        "description": article.seo_description
-        if article
-        else Truncator(
-            " vs ".join(f.name for f in frameworks)
-            + ": features, use cases, users, pros and cons side by side, with sources."
-        ).chars(160),
-        "og_type": "article" if article else "website",
+        "canonical": canonical,
+        "title": article.title if article else names,
         "facts": pages.side_by_side(
             frameworks, supports, TraitValue.objects.for_frameworks(frameworks), citations
         ),
@@ -336,13 +362,26 @@ def compare(request, slugs):
         "pros_cons": pages.per_framework(
             frameworks, ProCon.objects.for_frameworks(frameworks), citations
         ),
-        "breadcrumbs": _breadcrumbs(
-            ("Compare", reverse("comparisons:compare_index")),
-            (" vs ".join(f.name for f in frameworks), canonical),
-        ),
     }
-    context["citations"] = citations.numbered()
-    return render(request, "comparisons/compare_detail.html", context)
+    body["citations"] = citations.numbered()
+    return Comparison(
+        url=canonical,
+        context={
+            "article": article,
+            "title": body["title"],
+            "description": article.seo_description
+            if article
+            else Truncator(
+                names + ": features, use cases, users, pros and cons side by side, with sources."
+            ).chars(160),
+            "og_type": "article" if article else "website",
+            "faq_jsonld": jsonld_faq(article) if article and article.faq.all() else "",
+            "body": render_to_string("comparisons/compare_body.html", body),
+            "breadcrumbs": _breadcrumbs(
+                ("Compare", reverse("comparisons:compare_index")), (names, canonical)
+            ),
+        },
+    )
 
 
 @require_GET

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "comparisons",
     "recommender",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +96,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections: opening one costs more than most of our queries. The
+# development server starts a thread per request, so there they would only pile up.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmem://")}
 

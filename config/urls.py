@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from comparisons.caching import reader_cache
 from comparisons.sitemaps import SITEMAPS
+from pagecache.caching import reader_cache
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from comparisons.caching import content_version
 from comparisons.models import Framework
+from pagecache.caching import content_version
 
 from . import scoring
 

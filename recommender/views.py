@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from comparisons.caching import reader_cache
+from pagecache.caching import reader_cache
 
 from .models import Quiz, Result
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from comparisons.apps import CONTENT_APPS
+from pagecache.caching import clear_memos
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +18,7 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    clear_memos()
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ def test_changing_a_fact_row_in_the_admin_invalidates_its_pages(client, staff_cl
 
 def test_signed_in_staff_always_get_a_fresh_page(client, staff_client):
     client.get(PAGE)  # cached for readers
+    staff_client.get(PAGE)  # and seen once by staff
     # A bulk update sends no signals, so the readers' copy stays as it was...
     Trait.objects.filter(slug="learning-curve").update(name="Ramp-up")
     assert "Ramp-up" not in client.get(PAGE).text
@@ -134,3 +135,80 @@ def test_the_cache_in_use_is_the_one_cache_url_names(settings):
         assert cache.get("pickframe:probe") == 1
     else:
         assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+# Without any cache (CACHE_URL=dummy://) the rendered comparison is still reused,
+# keyed by the content version in the database.
+
+
+@pytest.fixture
+def no_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def test_the_content_version_lives_in_the_database(staff_client):
+    from pagecache.caching import stored_version
+
+    before = stored_version()
+    trait = Trait.objects.get(slug="learning-curve")
+    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
+    data = form_data(staff_client.get(url).text, "trait_form")
+    assert staff_client.post(url, {**data, "name": "Learning effort"}).status_code == 302
+    assert stored_version() not in ("", before)
+
+
+def test_with_no_cache_a_save_in_the_admin_shows_at_once(no_cache, client, staff_client):
+    assert "Learning effort" not in client.get(PAGE).text
+    trait = Trait.objects.get(slug="learning-curve")
+    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
+    data = form_data(staff_client.get(url).text, "trait_form")
+    assert staff_client.post(url, {**data, "name": "Learning effort"}).status_code == 302
+    assert "Learning effort" in client.get(PAGE).text
+
+
+def test_with_no_cache_a_change_saved_by_another_server_shows_at_once(no_cache, client):
+    from pagecache.models import ContentVersion
+
+    client.get(PAGE)
+    # Another app server saves: the row changes and so does the shared version,
+    # but no signal reaches this process.
+    Trait.objects.filter(slug="learning-curve").update(name="Ramp-up")
+    assert "Ramp-up" not in client.get(PAGE).text  # this process's copy, still valid...
+    ContentVersion.objects.filter(pk=1).update(token="saved-elsewhere")
+    assert "Ramp-up" in client.get(PAGE).text  # ...until the version moves
+
+
+def test_with_no_cache_pages_still_carry_validators(no_cache, client):
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response  # nowhere to keep a compressed copy
+    assert "public" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+    again = client.get(PAGE, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_staff_preview_never_reaches_readers(no_cache, client, staff_client):
+    from .test_pages import _draft_article_on
+
+    _draft_article_on(["quart", "flask"])
+    assert "Hidden take" in staff_client.get("/compare/quart-vs-flask/").text
+    reader = client.get("/compare/quart-vs-flask/")
+    assert reader.status_code == 301  # readers' canonical order is alphabetical
+    assert "Hidden take" not in client.get(reader["Location"]).text
+
+
+def test_a_rendered_comparison_is_rebuilt_after_its_maximum_age(no_cache, client, monkeypatch):
+    """An article scheduled for later goes live without any content change."""
+    from django.utils import timezone
+
+    from comparisons.models import Article
+    from comparisons.views import rendered_comparisons
+
+    Article.objects.filter(slug="django-vs-flask").update(
+        published_at=timezone.now() + timezone.timedelta(minutes=30)
+    )
+    assert "Our verdict" not in client.get(PAGE).text
+    Article.objects.filter(slug="django-vs-flask").update(published_at=timezone.now())
+    assert "Our verdict" not in client.get(PAGE).text  # the rendered copy stands...
+    monkeypatch.setattr(rendered_comparisons, "max_age", 0)
+    assert "Our verdict" in client.get(PAGE).text  # ...until it is too old

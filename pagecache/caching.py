@@ -1,0 +1,197 @@
+"""Reader pages are cached whole and invalidated by one content version.
+
+Every anonymous GET of a public page is stored in the cache (``CACHE_URL``)
+under a key that includes the current *content version*. Saving or deleting any
+content row changes the version, so the next request renders afresh; stale
+entries simply age out. Signed-in users always get a fresh, uncached page.
+
+The version's home is the database (``ContentVersion``), so every app server
+sees a change however the cache is set up. The cache keeps a copy for a few
+seconds so that a cached page costs no query: with a shared cache (Redis) a save
+shows at once everywhere; with one cache per process (``locmem://``) the other
+processes see it within ``VERSION_TIMEOUT``.
+
+``VersionedMemo`` keeps expensive derived values (a rendered comparison) in the
+process for as long as the content version stands. It is what keeps pages fast
+when there is no cache at all (``dummy://``).
+"""
+
+import gzip
+import hashlib
+import secrets
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from functools import wraps
+
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+
+from .models import ContentVersion
+
+VERSION_KEY = "pickframe:content-version"
+VERSION_TIMEOUT = 5
+# Content changes invalidate at once; the timeout only bounds how late an article
+# scheduled for a future publish time appears.
+PAGE_TIMEOUT = 60 * 60
+_VERSION_SQL = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+
+
+def stored_version():
+    """The content version as the database has it (one query).
+
+    Plain SQL: this runs on every page that is not served from the cache, and
+    building the equivalent ORM query costs several times what running it does.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = stored_version()
+        cache.set(VERSION_KEY, version, VERSION_TIMEOUT)
+    return version
+
+
+def _forget_cached_version():
+    cache.delete(VERSION_KEY)
+
+
+def bump_content_version(**kwargs):
+    """Signal receiver: any content change makes every derived page stale."""
+    values = {"token": secrets.token_hex(16), "changed_at": timezone.now()}
+    if not ContentVersion.objects.filter(pk=1).update(**values):
+        ContentVersion.objects.update_or_create(pk=1, defaults=values)
+    # Forget the cached copy now, for this transaction's own requests, and again
+    # after commit, in case another request re-read the old version meanwhile.
+    _forget_cached_version()
+    transaction.on_commit(_forget_cached_version)
+
+
+class VersionedMemo:
+    """Values derived from content, kept in this process while the content stands.
+
+    ``get(key, build)`` returns the value built for ``key`` under the current
+    content version, building it on first use. A version change drops every
+    value at once; ``max_age`` bounds how long one is reused (an article
+    scheduled to go live changes what pages show without any content change);
+    the least recently used values go beyond ``size``.
+    """
+
+    instances = weakref.WeakSet()  # every memo, for clear_memos()
+
+    def __init__(self, size=256, max_age=PAGE_TIMEOUT):
+        VersionedMemo.instances.add(self)
+        self.size = size
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._version = None
+        self._values = OrderedDict()
+
+    def get(self, key, build):
+        version = content_version()
+        now = time.monotonic()
+        with self._lock:
+            if version != self._version:
+                self._values.clear()
+                self._version = version
+            built = self._values.get(key)
+            if built is not None and now - built[0] < self.max_age:
+                self._values.move_to_end(key)
+                return built[1]
+        value = build()
+        with self._lock:
+            if version == self._version:
+                self._values[key] = (now, value)
+                self._values.move_to_end(key)
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()
+
+
+def clear_memos():
+    """Drop every memoized value in this process (tests change rows behind signals' backs)."""
+    for memo in list(VersionedMemo.instances):
+        memo.clear()
+
+
+def _page_key(request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pickframe:page:{content_version()}:{request.method == 'HEAD'}:{path}"
+
+
+def _mark_public(response):
+    """Any reader may share this page; browsers revalidate it with the ETag."""
+    patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+    set_response_etag(response)
+
+
+def _cache_entry(response):
+    """What we keep of a page: plain values pickle far faster than a response.
+
+    The body is also stored gzipped (once, here) for the browsers that accept it,
+    which all do; public pages carry no secrets, so compressing them is safe.
+    """
+    body = response.content
+    zipped = gzip.compress(body, compresslevel=6) if len(body) > 1024 else None
+    return response.status_code, list(response.items()), body, zipped
+
+
+def _response_from(entry, request):
+    status, headers, body, zipped = entry
+    use_gzip = zipped is not None and "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(zipped if use_gzip else body, status=status)
+    for name, value in headers:
+        response[name] = value
+    if use_gzip:
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = response["ETag"][:-1] + '-gzip"'  # a distinct variant
+    return response
+
+
+def reader_cache(view):
+    """Cache a public view's anonymous GET responses until content changes.
+
+    Browsers are told to revalidate every time (``no-cache``); with the stored
+    ETag, ConditionalGetMiddleware answers a repeat visit with a 304.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        storing = not isinstance(caches[DEFAULT_CACHE_ALIAS], DummyCache)
+        key = _page_key(request) if storing else None
+        entry = cache.get(key) if storing else None
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):  # a TemplateResponse (the sitemap view)
+                response.render()
+            if response.status_code not in (200, 301) or response.cookies:
+                return response
+            _mark_public(response)
+            if not storing:
+                # No cache configured (dummy://): nowhere to keep the page or a
+                # compressed copy of it, so send it as rendered.
+                return response
+            entry = _cache_entry(response)
+            cache.set(key, entry, PAGE_TIMEOUT)
+        return _response_from(entry, request)
+
+    return wrapped
