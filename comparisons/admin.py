@@ -1,5 +1,6 @@
 import calendar
 import datetime
+import hashlib
 
 from django import forms
 from django.conf import settings
@@ -46,7 +47,15 @@ RESTORE_WINDOW = datetime.timedelta(minutes=1)
 
 
 def _version(obj):
-    return obj.updated_at.isoformat() if getattr(obj, "updated_at", None) else ""
+    """What a form remembers of the row it was opened on, to spot a later save.
+
+    The row's last-saved time where it keeps one; otherwise a digest of its
+    values (any save that changes the row changes the digest).
+    """
+    if getattr(obj, "updated_at", None):
+        return obj.updated_at.isoformat()
+    values = [repr(field.value_from_object(obj)) for field in obj._meta.concrete_fields]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
 
 
 def _what_changed(instance, since):
@@ -60,6 +69,8 @@ def _what_changed(instance, since):
         # The saved rows' own timestamps, not when history was written (the
         # initial content's history entries are younger than its rows).
         records = records.filter(updated_at__gt=since)
+    else:  # a row without a timestamp: the latest save is the best guess
+        records = list(records.reverse()[:1])
     parts = []
     for record in records:
         previous = record.prev_record
@@ -87,10 +98,19 @@ def _what_changed(instance, since):
     return format_html_join(" ", "{}.", ((part,) for part in parts))
 
 
+class LoadedVersionField(forms.CharField):
+    """The version of the row the form was opened on; never a change in itself."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class ConflictCheckedForm(forms.ModelForm):
     """Refuses to save over a change made after this form was opened."""
 
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = LoadedVersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,9 +120,15 @@ class ConflictCheckedForm(forms.ModelForm):
             current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
             self.initial["loaded_version"] = _version(current) if current else ""
 
+    # A page's main form is saved whether or not it changed, so it is always
+    # checked; an inline row is saved only when it changed (see ConflictCheckedInline).
+    check_unchanged = True
+
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk or not hasattr(self.instance, "updated_at"):
+        if not self.instance.pk:
+            return cleaned
+        if not self.check_unchanged and not self.has_changed():
             return cleaned
         current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
         loaded = self.data.get(self.add_prefix("loaded_version"), "")
@@ -122,6 +148,33 @@ class ConflictCheckedForm(forms.ModelForm):
                 code="conflict",
             )
         return cleaned
+
+
+class InlineConflictCheckedForm(ConflictCheckedForm):
+    """An inline row: checked, and saved, only when this editor changed it.
+
+    Each field also carries the value the editor loaded (a hidden "initial-"
+    input), so "changed" means changed by this editor, not "different from the
+    database now". A row another editor saved meanwhile is then left alone
+    instead of being written back with the values this page was opened with.
+    """
+
+    check_unchanged = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "loaded_version":
+                field.show_hidden_initial = True
+
+
+class ConflictCheckedInline:
+    """Inline rows get the same check: two editors on one page each edit rows."""
+
+    form = InlineConflictCheckedForm
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "loaded_version"]
 
 
 class ContentAdmin(SimpleHistoryAdmin):
@@ -233,7 +286,7 @@ MARKDOWN_WIDGET = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 FACT_FIELDS = ["sources", "verified_on"]
 
 
-class FactInline(admin.TabularInline):
+class FactInline(ConflictCheckedInline, admin.TabularInline):
     """An inline of fact rows: each row carries its sources and last check."""
 
     extra = 0
@@ -329,7 +382,7 @@ class SourceAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
-class FeatureInline(admin.TabularInline):
+class FeatureInline(ConflictCheckedInline, admin.TabularInline):
     model = Feature
     fields = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -484,7 +537,7 @@ class ArticleFrameworkFormSet(forms.BaseInlineFormSet):
         validate_framework_count(len(kept))
 
 
-class ArticleFrameworkInline(admin.TabularInline):
+class ArticleFrameworkInline(ConflictCheckedInline, admin.TabularInline):
     model = ArticleFramework
     formset = ArticleFrameworkFormSet
     fields = ["position", "framework"]
@@ -494,7 +547,7 @@ class ArticleFrameworkInline(admin.TabularInline):
     max_num = ArticleFramework.MAX_FRAMEWORKS
 
 
-class FaqInline(admin.StackedInline):
+class FaqInline(ConflictCheckedInline, admin.StackedInline):
     model = FaqEntry
     fields = ["order", "question", "answer"]
     extra = 0

@@ -138,6 +138,10 @@ STORAGES = {
 # Request size limits: nothing a reader or an editor sends needs more.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A framework's admin page edits about 70 fact rows inline, each field sent
+# twice (its value and the value the editor loaded): Django's default of 1000
+# fields is too few. The size limit above still bounds every request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Markdown: one rendering function for pages and the editor's live preview.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "comparisons.markdown.render_markdown"

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comparisons.models import Article, Framework, Support
-from recommender.models import Question
+from comparisons.models import Article, FaqEntry, Framework, Support
+from recommender.models import Choice, Question, Weight
 
 from .htmlforms import form_data
 
@@ -35,6 +35,7 @@ def open_form(client, model, obj):
         (Framework, {"slug": "flask"}, "tagline"),
         (Article, {"slug": "django-vs-flask"}, "lede"),
         (Question, {"slug": "goal"}, "help_text"),
+        (Choice, {"question__slug": "goal", "slug": "get-a-job"}, "summary"),  # no timestamp
     ],
 )
 def test_a_second_editors_save_never_silently_overwrites_the_first(
@@ -61,6 +62,73 @@ def test_a_second_editors_save_never_silently_overwrites_the_first(
     response = ada.post(url, form_data(html, f"{model._meta.model_name}_form"))
     assert response.status_code == 302
     assert getattr(model.objects.get(pk=obj.pk), field) == "Ada's version"
+
+
+def inline_field(form, prefix, row, field):
+    """The form key of ``field`` on the inline row showing ``row``."""
+    (key,) = [
+        k for k, v in form.items()
+        if k.startswith(f"{prefix}-") and k.endswith("-id") and v == str(row.pk)
+    ]  # fmt: skip
+    return key.removesuffix("-id") + f"-{field}"
+
+
+INLINE_CASES = [
+    # (page model, page lookup, inline prefix, rows of that inline, field)
+    (Framework, {"slug": "flask"}, "supports",
+     lambda page: Support.objects.filter(framework=page).order_by("pk"), "note"),
+    (Article, {"slug": "django-vs-flask"}, "faq",
+     lambda page: FaqEntry.objects.filter(article=page).order_by("pk"), "question"),
+    (Choice, {"question__slug": "goal", "slug": "get-a-job"}, "weights",
+     lambda page: Weight.objects.filter(choice=page).order_by("pk"), "reason"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("model", "lookup", "prefix", "rows", "field"), INLINE_CASES)
+def test_a_second_editors_inline_row_is_never_silently_overwritten(
+    two_editors, model, lookup, prefix, rows, field
+):
+    ada, bob = two_editors
+    page = model.objects.get(**lookup)
+    row = rows(page).first()
+    url, ada_form = open_form(ada, model, page)
+    _, bob_form = open_form(bob, model, page)
+    key = inline_field(ada_form, prefix, row, field)
+
+    assert bob.post(url, {**bob_form, key: "Bob's row"}).status_code == 302
+    response = ada.post(url, {**ada_form, key: "Ada's row"})
+    assert response.status_code == 200
+    assert "Someone else saved this" in response.text
+    assert "Bob&#x27;s row" in response.text  # what Bob changed
+    assert getattr(type(row).objects.get(pk=row.pk), field) == "Bob's row"
+
+    # Having seen the conflict, Ada saves again on purpose and wins.
+    again = form_data(response.text, f"{model._meta.model_name}_form")
+    assert ada.post(url, again).status_code == 302
+    assert getattr(type(row).objects.get(pk=row.pk), field) == "Ada's row"
+
+
+@pytest.mark.parametrize(("model", "lookup", "prefix", "rows", "field"), INLINE_CASES)
+def test_rows_an_editor_did_not_touch_are_never_written_back(
+    two_editors, model, lookup, prefix, rows, field
+):
+    ada, bob = two_editors
+    page = model.objects.get(**lookup)
+    first, second = rows(page)[:2]
+    url, ada_form = open_form(ada, model, page)
+    _, bob_form = open_form(bob, model, page)
+
+    bob_key = inline_field(bob_form, prefix, first, field)
+    assert bob.post(url, {**bob_form, bob_key: "Bob's row"}).status_code == 302
+    # Ada edits another row. Her page still holds the first row as she loaded it.
+    ada_key = inline_field(ada_form, prefix, second, field)
+    response = ada.post(url, {**ada_form, ada_key: "Ada's row"})
+    if response.status_code == 200:  # the page itself was saved by Bob: she is told
+        assert "Someone else saved this" in response.text
+        response = ada.post(url, form_data(response.text, f"{model._meta.model_name}_form"))
+    assert response.status_code == 302
+    assert getattr(type(first).objects.get(pk=first.pk), field) == "Bob's row"
+    assert getattr(type(second).objects.get(pk=second.pk), field) == "Ada's row"
 
 
 def test_an_unchanged_object_saves_without_a_conflict(two_editors):
