@@ -6,6 +6,7 @@ the order a reader meets them. Nothing here touches the database.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 
 class Citations:
@@ -186,12 +187,39 @@ def change_log(frameworks, histories, names, limit=100):
                     f"changed from “{_shown(c.old)}” to “{_shown(c.new)}”"
                     for c in delta.changes
                 ]
+                what += _source_changes(subject, before, record, names)
             entries += [
                 {"date": record.history_date, "framework": framework, "change": text}
                 for text in what
             ]
     entries.sort(key=lambda e: e["date"], reverse=True)
     return entries[:limit]
+
+
+@cache
+def sources_accessor(history_model):
+    """The name under which a historical record lists the sources it cited."""
+    return next(
+        rel.get_accessor_name()
+        for rel in history_model._meta.related_objects
+        if rel.related_model.__name__ == f"{history_model.__name__}_sources"
+    )
+
+
+def _source_ids(record):
+    # Prefetched by the caller: one query per fact model, not per record.
+    return {row.source_id for row in getattr(record, sources_accessor(type(record))).all()}
+
+
+def _source_changes(subject, before, record, names):
+    old, new = _source_ids(before), _source_ids(record)
+    if old == new:
+        return []
+    parts = [f"cited “{names.get(('source', pk), 'a source')}”" for pk in sorted(new - old)]
+    parts += [
+        f"stopped citing “{names.get(('source', pk), 'a source')}”" for pk in sorted(old - new)
+    ]
+    return [f"{subject}: {'; '.join(parts)}"]
 
 
 def _subject(model, record, names):

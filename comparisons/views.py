@@ -33,6 +33,7 @@ from .models import (
     Fit,
     Framework,
     ProCon,
+    Source,
     Status,
     Support,
     Trait,
@@ -394,13 +395,18 @@ def compare_changes(request, slugs):
         return _compare_not_found(request, problem)
     frameworks = sorted(frameworks, key=lambda f: f.slug)
     ids = [f.pk for f in frameworks]
-    histories = {Framework: Framework.history.filter(id__in=ids).order_by("id", "history_date")}
+    histories = {Framework: Framework.history.filter(id__in=ids)}
     for model in (Support, TraitValue, Fit, Adoption, ProCon):
-        histories[model] = model.history.filter(framework_id__in=ids).order_by("id", "history_date")
+        histories[model] = model.history.filter(framework_id__in=ids)
+    for model, records in histories.items():
+        histories[model] = records.order_by("id", "history_date").prefetch_related(
+            pages.sources_accessor(model.history.model)
+        )
     names = {}
     for model in (Feature, Trait, UseCase, Company):
         label = model._meta.model_name
         names.update({(label, pk): name for pk, name in model.objects.values_list("pk", "name")})
+    names.update({("source", pk): title for pk, title in Source.objects.values_list("pk", "title")})
     page_url = compare_url(frameworks)
     return render(
         request,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comparisons.admin import months_before
-from comparisons.models import Adoption, Framework, Support, TraitValue
+from comparisons.models import Adoption, Framework, Source, Support, TraitValue
 
 from .htmlforms import form_data
 
@@ -105,5 +105,22 @@ def test_the_change_log_of_an_impossible_comparison_is_a_404(client):
 
 
 def test_the_change_log_has_a_fixed_query_budget(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(20):  # one per fact model, its sources, the names
         assert client.get("/compare/aiohttp-vs-sanic/changes/").status_code == 200
+
+
+def test_the_change_log_shows_a_change_of_sources(client, staff_client):
+    support = Support.objects.get(framework__slug="flask", feature__slug="orm")
+    cited = list(support.sources.order_by("pk"))
+    new_source = Source.objects.exclude(pk__in=[s.pk for s in cited]).order_by("pk").first()
+    url = reverse("admin:comparisons_support_change", args=[support.pk])
+    data = form_data(staff_client.get(url).text, "support_form")
+    data["sources"] = [str(cited[0].pk), str(new_source.pk)]
+    assert staff_client.post(url, data).status_code == 302
+
+    html = client.get("/compare/django-vs-flask/changes/").text
+    assert f"ORM support: cited “{new_source.title}”" in html.replace("&#x27;", "'")
+    for dropped in cited[1:]:
+        assert f"stopped citing “{dropped.title}”" in html.replace("&#x27;", "'")
+    assert f"cited “{cited[0].title}”" not in html.replace("&#x27;", "'")  # kept, not news
+    assert "level changed" not in html  # nothing else changed
