@@ -47,19 +47,35 @@ RESTORE_WINDOW = datetime.timedelta(minutes=1)
 
 
 def _version(obj):
-    """What a form remembers of the row it was opened on, to spot a later save.
+    """What a form remembers of the row it was opened on: "<saved at>|<digest>".
 
-    The row's last-saved time where it keeps one; otherwise a digest of its
-    values (any save that changes the row changes the digest).
+    The digest covers the row's values and its many-to-many links, so any save
+    that changes the row changes it, and a save that changes nothing does not
+    (a page's main row is re-saved whenever one of its inline rows is). The
+    time, where the row keeps one, says which history entries to describe.
     """
-    if getattr(obj, "updated_at", None):
-        return obj.updated_at.isoformat()
-    values = [repr(field.value_from_object(obj)) for field in obj._meta.concrete_fields]
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+    stamp = obj.updated_at.isoformat() if getattr(obj, "updated_at", None) else ""
+    values = [
+        repr(field.value_from_object(obj))
+        for field in obj._meta.concrete_fields
+        if field.name != "updated_at"
+    ]
+    values += [
+        repr(sorted(related.pk for related in getattr(obj, field.name).all()))
+        for field in obj._meta.many_to_many
+    ]
+    digest = hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+    return f"{stamp}|{digest}"
+
+
+def _changed_since(current, loaded):
+    """Whether the saved row differs from the version a form was opened on."""
+    return _version(current).partition("|")[2] != loaded.partition("|")[2]
 
 
 def _what_changed(instance, since):
     """Describe the saves of ``instance`` made after ``since`` (an ISO timestamp)."""
+    since = since.partition("|")[0]
     try:
         since = datetime.datetime.fromisoformat(since)
     except (TypeError, ValueError):
@@ -115,10 +131,13 @@ class ConflictCheckedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
-            # The saved row's version, not the instance's: a revert form is filled
-            # from an old historical copy but overwrites the current row.
-            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            current = self._row_as_loaded()
             self.initial["loaded_version"] = _version(current) if current else ""
+
+    def _row_as_loaded(self):
+        # The saved row, not the instance: a revert form is filled from an old
+        # historical copy but overwrites the current row.
+        return type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
 
     # A page's main form is saved whether or not it changed, so it is always
     # checked; an inline row is saved only when it changed (see ConflictCheckedInline).
@@ -132,7 +151,7 @@ class ConflictCheckedForm(forms.ModelForm):
             return cleaned
         current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
         loaded = self.data.get(self.add_prefix("loaded_version"), "")
-        if current is not None and _version(current) != loaded:
+        if current is not None and _changed_since(current, loaded):
             # Saving again after reading the message overwrites deliberately.
             data = self.data.copy()
             data[self.add_prefix("loaded_version")] = _version(current)
@@ -167,6 +186,9 @@ class InlineConflictCheckedForm(ConflictCheckedForm):
             if name != "loaded_version":
                 field.show_hidden_initial = True
 
+    def _row_as_loaded(self):
+        return self.instance  # just read by the formset, links prefetched
+
 
 class ConflictCheckedInline:
     """Inline rows get the same check: two editors on one page each edit rows."""
@@ -175,6 +197,11 @@ class ConflictCheckedInline:
 
     def get_fields(self, request, obj=None):
         return [*super().get_fields(request, obj), "loaded_version"]
+
+    def get_queryset(self, request):
+        # Each row's version covers its many-to-many links: one query for them all.
+        links = [field.name for field in self.model._meta.many_to_many]
+        return super().get_queryset(request).prefetch_related(*links)
 
 
 class ContentAdmin(SimpleHistoryAdmin):
@@ -685,7 +712,9 @@ def feature_matrix_view(model_admin, request):
         raise PermissionDenied
     frameworks = list(Framework.objects.all())  # by name, ignoring case
     features = list(Feature.objects.select_related("category"))
-    supports = {(s.framework_id, s.feature_id): s for s in Support.objects.all()}
+    supports = {
+        (s.framework_id, s.feature_id): s for s in Support.objects.prefetch_related("sources")
+    }
     problems, changed = [], 0
     if request.method == "POST":
         if not model_admin.has_change_permission(request):
@@ -699,7 +728,9 @@ def feature_matrix_view(model_admin, request):
                 if level is None or level == (support.level if support else ""):
                     continue
                 label = f"{framework} · {feature}"
-                if support is not None and request.POST.get(f"{name}-v") != _version(support):
+                if support is not None and _changed_since(
+                    support, request.POST.get(f"{name}-v", "")
+                ):
                     problems.append(f"{label}: changed by someone else meanwhile, not saved.")
                 elif level not in levels:
                     problems.append(f"{label}: choose a support level.")

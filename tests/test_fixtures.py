@@ -147,3 +147,15 @@ def test_no_run_of_eight_words_is_copied_from_the_seed_articles():
             prose += [value for value in obj["fields"].values() if isinstance(value, str)]
     copied = _shingles(" ".join(prose)) & _shingles(seed_text)
     assert copied == set()
+
+
+def test_no_text_in_the_fixtures_starts_or_ends_with_whitespace():
+    """Admin forms strip it, so an editor's first save would look like an edit."""
+    padded = [
+        (obj["model"], obj["fields"].get("slug"), name)
+        for path in FIXTURES.glob("*.json")
+        for obj in json.loads(path.read_text())
+        for name, value in obj["fields"].items()
+        if isinstance(value, str) and value != value.strip()
+    ]
+    assert padded == []
