@@ -11,10 +11,17 @@ NOT_ON_PAGES = {"recommender.Result"}
 
 
 def _content_changed(sender, **kwargs):
+    from simple_history.models import HistoricalChanges
+
     from pagecache.caching import bump_content_version
 
-    if sender._meta.app_label in CONTENT_APPS and sender._meta.label not in NOT_ON_PAGES:
-        bump_content_version()
+    if sender._meta.app_label not in CONTENT_APPS or sender._meta.label in NOT_ON_PAGES:
+        return
+    # A history row is written with the change it records, and an m2m change
+    # signals before and after: one bump (one UPDATE) per actual change is enough.
+    if issubclass(sender, HistoricalChanges) or kwargs.get("action", "").startswith("pre_"):
+        return
+    bump_content_version()
 
 
 class ComparisonsConfig(AppConfig):

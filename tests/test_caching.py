@@ -179,7 +179,7 @@ def test_with_no_cache_a_change_saved_by_another_server_shows_at_once(no_cache, 
 
 
 def test_with_no_cache_pages_still_carry_validators(no_cache, client):
-    response = client.get(PAGE)
+    response = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert response.status_code == 200
     assert "Content-Encoding" not in response  # nowhere to keep a compressed copy
     assert "public" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
@@ -212,3 +212,19 @@ def test_a_rendered_comparison_is_rebuilt_after_its_maximum_age(no_cache, client
     assert "Our verdict" not in client.get(PAGE).text  # the rendered copy stands...
     monkeypatch.setattr(rendered_comparisons, "max_age", 0)
     assert "Our verdict" in client.get(PAGE).text  # ...until it is too old
+
+
+def test_one_admin_save_changes_the_content_version_once_per_change(staff_client):
+    """Not for history rows or "pre_" m2m signals: each bump is a database write."""
+    from unittest import mock
+
+    from comparisons.models import Source
+
+    support = Support.objects.get(framework__slug="flask", feature__slug="orm")
+    url = reverse("admin:comparisons_support_change", args=[support.pk])
+    data = form_data(staff_client.get(url).text, "support_form")
+    new = Source.objects.exclude(pk__in=data["sources"]).first()
+    data.update(note="Checked again.", sources=[data["sources"][0], str(new.pk)])
+    with mock.patch("pagecache.caching.bump_content_version") as bump:
+        assert staff_client.post(url, data).status_code == 302
+    assert bump.call_count == 3  # the row, the sources removed, the source added
