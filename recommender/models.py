@@ -6,14 +6,13 @@ stored results use them, so change them only with great care.
 
 import secrets
 
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from comparisons.models import Framework
-from pagecache.caching import content_version
+from pagecache.caching import VersionedMemo
 
 from . import scoring
 
@@ -201,6 +200,9 @@ class Result(models.Model):
         return reverse("recommender:result", kwargs={"token": self.token})
 
 
+_loaded_quiz = VersionedMemo(size=1)  # see Quiz.load
+
+
 class Quiz:
     """The current quiz, loaded once per request in a fixed number of queries.
 
@@ -219,15 +221,14 @@ class Quiz:
 
     @classmethod
     def load(cls, fresh=False):
-        """The quiz as it stands, from the cache until any content changes."""
-        key = f"pickframe:quiz:{content_version()}"
-        quiz = None if fresh else cache.get(key)
-        if quiz is None:
+        """The quiz as it stands, kept in this process until any content changes."""
+
+        def build():
             questions = list(Question.objects.prefetch_related("choices__advice"))
             frameworks = dict(Framework.objects.published().values_list("slug", "name"))
-            quiz = cls(questions, Weight.objects.for_scoring(), frameworks)
-            cache.set(key, quiz, 60 * 60)
-        return quiz
+            return cls(questions, Weight.objects.for_scoring(), frameworks)
+
+        return build() if fresh else _loaded_quiz.get("quiz", build)
 
     def check(self, data, require=True):
         """Split submitted ``data`` (a QueryDict) into valid answers and problems.

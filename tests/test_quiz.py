@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from recommender.models import Quiz, Result, Weight
+from comparisons.models import Framework
+from recommender.models import Choice, Quiz, Result, Weight
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -207,3 +208,16 @@ def test_a_malformed_content_length_is_a_400(client):
     response = client.post("/quiz/", {"experience": "python-basics"}, CONTENT_LENGTH="lots")
     assert response.status_code == 400
     assert not Result.objects.exists()
+
+
+def test_a_weight_saved_by_an_editor_moves_the_next_verdict(client):
+    answers = {"experience": "new-to-python", "goal": "learn-the-web"}
+    assert verdict_of(client.post("/quiz/", answers, follow=True).text) == "flask"  # quiz loaded
+    # As the admin does, through save(): signals change the content version.
+    for question, choice in answers.items():
+        Weight.objects.update_or_create(
+            choice=Choice.objects.get(question__slug=question, slug=choice),
+            framework=Framework.objects.get(slug="sanic"),
+            defaults={"points": 10, "reason": "An editor's test weight."},
+        )
+    assert verdict_of(client.post("/quiz/", answers, follow=True).text) == "sanic"
