@@ -11,7 +11,7 @@ seconds so that a cached page costs no query: with a shared cache (Redis) a save
 shows at once everywhere; with one cache per process (``locmem://``) the other
 processes see it within ``VERSION_TIMEOUT``.
 
-``VersionedMemo`` keeps expensive derived values (a rendered comparison) in the
+``VersionedMemo`` keeps derived values (rendered comparisons, the loaded quiz) in the
 process for as long as the content version stands. It is what keeps pages fast
 when there is no cache at all (``dummy://``).
 """
