@@ -7,17 +7,31 @@ last checked it (``verified_on``). Pages and open-data files read these rows;
 nothing is typed into prose twice.
 """
 
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Mod
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
-VERIFIED_HELP = "The day an editor last checked this fact against its sources."
+from editing.registry import content
+
+VERIFIED_HELP = (
+    "The day this fact was last checked against its sources. Leave empty if nobody "
+    "has checked it yet."
+)
 SOURCES_HELP = "Where this fact can be checked. Readers see these as numbered citations."
+# Re-checks of facts verified on the same day are spread over the last sixth of
+# their interval, in this many groups (by row id), so they never all fall due at once.
+REVIEW_GROUPS = 8
 
 
 class MarkdownField(MarkdownxField):
@@ -62,6 +76,7 @@ class SluggedModel(models.Model):
         return (self.slug,)
 
 
+@content
 class Source(models.Model):
     """A public document that settles one or more facts."""
 
@@ -101,25 +116,102 @@ class FactQuerySet(models.QuerySet):
 
     related = ()
 
-    def for_frameworks(self, frameworks):
-        return (
-            self.filter(framework__in=frameworks)
-            .select_related(*self.related)
-            .prefetch_related("sources")
-        )
+    def for_frameworks(self, frameworks, unchecked=False):
+        """The checked rows of ``frameworks`` (``unchecked=True``: staff previews, all rows)."""
+        rows = self.filter(framework__in=frameworks)
+        if not unchecked:
+            rows = rows.checked()
+        return rows.select_related(*self.related).prefetch_related("sources")
+
+    def checked(self):
+        """Rows somebody has filled in (never the "not checked yet" placeholders)."""
+        placeholder = self.model.PLACEHOLDER
+        return self.exclude(**placeholder) if placeholder else self
+
+    def unchecked(self):
+        placeholder = self.model.PLACEHOLDER
+        return self.filter(**placeholder) if placeholder else self.none()
+
+    def due(self, day):
+        """Rows due for a re-check on or before ``day``, or never checked."""
+        condition = Q(verified_on__isnull=True)
+        for group, days in enumerate(self.model.review_days()):
+            condition |= Q(review_group=group, verified_on__lte=day - datetime.timedelta(days))
+        return self.annotate(review_group=Mod("pk", REVIEW_GROUPS)).filter(condition)
 
 
 class Fact(models.Model):
     """Fields every fact row shares: its citations and its last check."""
 
+    # Versions and "current" wording change often: they fall due sooner.
+    fast_changing = False
+    # The values of a placeholder row: a fact nobody has filled in yet, shown to
+    # staff as "not checked yet" and never to readers (see add_placeholders).
+    PLACEHOLDER = {}
+
     sources = models.ManyToManyField(
         Source, blank=True, related_name="%(class)s_facts", help_text=SOURCES_HELP
     )
-    verified_on = models.DateField(default=timezone.localdate, help_text=VERIFIED_HELP)
+    verified_on = models.DateField(
+        null=True, blank=True, default=timezone.localdate, help_text=VERIFIED_HELP
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def review_months(cls):
+        if cls.fast_changing:
+            return settings.FAST_FACTS_MAX_AGE_MONTHS
+        return settings.FACTS_MAX_AGE_MONTHS
+
+    @classmethod
+    def review_days(cls):
+        """Days after its check that a row falls due, by review group (row id mod 8)."""
+        interval = cls.review_months() * 365 // 12
+        step = interval // 6 // REVIEW_GROUPS
+        return [interval - group * step for group in range(REVIEW_GROUPS)]
+
+    @property
+    def is_unchecked(self):
+        return bool(self.PLACEHOLDER) and all(
+            getattr(self, name) == value for name, value in self.PLACEHOLDER.items()
+        )
+
+    @property
+    def due_on(self):
+        """When this fact should be checked again (None: it never was)."""
+        if self.verified_on is None:
+            return None
+        days = self.review_days()[(self.pk or 0) % REVIEW_GROUPS]
+        return self.verified_on + datetime.timedelta(days)
+
+
+class PublishableQuerySet(SlugQuerySet):
+    def published(self):
+        """Rows readers see: published, with a publish time that has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self, now):
+        """Publish times still to come (pagecache changes its version at each one)."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=now).values_list(
+            "published_at", flat=True
+        )
+
+
+def fill_publish_time(row):
+    """A row published without a time goes live now. Returns whether it filled one."""
+    if row.status == Status.PUBLISHED and row.published_at is None:
+        row.published_at = timezone.now()
+        return True
+    return False
+
+
+def _save_with_publish_time(row, save, kwargs):
+    if fill_publish_time(row) and kwargs.get("update_fields") is not None:
+        kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+    save(**kwargs)
 
 
 class Status(models.TextChoices):
@@ -127,12 +219,14 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class FrameworkQuerySet(SlugQuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
+class FrameworkQuerySet(PublishableQuerySet):
+    pass
 
 
+@content
 class Framework(SluggedModel, Fact):
+    fast_changing = True  # the profile holds the current version
+
     class Kind(models.TextChoices):
         FULL_STACK = "full-stack", "Full-stack framework"
         MICRO = "micro", "Microframework"
@@ -169,18 +263,42 @@ class Framework(SluggedModel, Fact):
         default=Status.DRAFT,
         help_text="Only published frameworks appear on the site, in comparisons and in data.",
     )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it goes live. Filled in for you when you publish; set a future "
+        "time to schedule it.",
+    )
 
     objects = FrameworkQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta(SluggedModel.Meta):
-        pass
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="framework_published_has_date",
+                violation_error_message="A published framework needs a publish time.",
+            ),
+        ]
+
+    def save(self, **kwargs):
+        _save_with_publish_time(self, super().save, kwargs)
 
     def get_absolute_url(self):
         return reverse("comparisons:framework", kwargs={"slug": self.slug})
 
+    @property
+    def is_live(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
+
+@content
 class FeatureCategory(SluggedModel):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position of this group in feature grids (lowest first)."
@@ -193,6 +311,7 @@ class FeatureCategory(SluggedModel):
         verbose_name_plural = "feature categories"
 
 
+@content
 class Feature(SluggedModel):
     category = models.ForeignKey(
         FeatureCategory,
@@ -229,6 +348,7 @@ class SupportQuerySet(FactQuerySet):
         return self.get(framework__slug=framework, feature__slug=feature)
 
 
+@content
 class Support(Fact):
     """How one framework provides one feature."""
 
@@ -237,6 +357,11 @@ class Support(Fact):
         OFFICIAL = "official-extension", "Official extension"
         THIRD_PARTY = "third-party", "Third-party package"
         NONE = "none", "Not available"
+        UNCHECKED = "unchecked", "Not checked yet"
+
+    EXTENSION_LEVELS = [Level.OFFICIAL, Level.THIRD_PARTY]
+    PLACEHOLDER = {"level": Level.UNCHECKED}
+    row_field = "feature"
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="supports")
     feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="supports")
@@ -246,17 +371,22 @@ class Support(Fact):
         help_text=(
             "Built in: ships with the framework. Official extension: maintained by the "
             "framework's own project or its ecosystem organisation. Third-party: a separate "
-            "community package. Not available: you write it yourself."
+            "community package. Not available: you write it yourself. Not checked yet: a "
+            "placeholder for a new framework, never shown to readers."
         ),
     )
     via = models.CharField(
+        "extension",
         max_length=100,
         blank=True,
-        help_text="The package or module that provides it, e.g. 'Flask-SQLAlchemy'. "
-        "Required for extensions.",
+        help_text="The package that provides it, e.g. 'Flask-SQLAlchemy'. Required for "
+        "official and third-party levels; empty for every other level.",
     )
     via_url = models.URLField(
-        "via link", max_length=300, blank=True, help_text="Where the package lives."
+        "extension link",
+        max_length=300,
+        blank=True,
+        help_text="Where the package lives. Empty unless an extension is named.",
     )
     note = models.CharField(
         max_length=300, blank=True, help_text="A caveat shown under the cell in feature grids."
@@ -273,14 +403,37 @@ class Support(Fact):
                 fields=["framework", "feature"], name="support_one_per_framework_feature"
             ),
             models.CheckConstraint(
-                condition=Q(level__in=["built-in", "none"]) | ~Q(via=""),
-                name="support_extension_is_named",
-                violation_error_message="Name the extension that provides this feature.",
+                condition=(Q(level__in=["official-extension", "third-party"]) & ~Q(via=""))
+                | (~Q(level__in=["official-extension", "third-party"]) & Q(via="", via_url="")),
+                name="support_extension_matches_level",
+                violation_error_message="Official and third-party levels name their "
+                "extension; every other level names none.",
             ),
         ]
 
     def __str__(self):
         return f"{self.framework} · {self.feature}: {self.get_level_display()}"
+
+    def clean(self):
+        super().clean()
+        problem = self.extension_problem()
+        if problem:
+            raise ValidationError({"via": problem})
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports the extension rule against its field; don't say it twice.
+        super().validate_constraints(exclude={*(exclude or ()), "via"})
+
+    def extension_problem(self):
+        """Why the level and the extension contradict each other, or ''."""
+        if self.level in self.EXTENSION_LEVELS and not self.via:
+            return f"“{self.get_level_display()}” needs the extension's name."
+        if self.level not in self.EXTENSION_LEVELS and (self.via or self.via_url):
+            return (
+                f"“{self.get_level_display()}” names no extension: clear the extension "
+                "and its link, or choose an official or third-party level."
+            )
+        return ""
 
     def natural_key(self):
         return (self.framework.slug, self.feature.slug)
@@ -288,6 +441,7 @@ class Support(Fact):
     natural_key.dependencies = ["comparisons.framework", "comparisons.feature"]
 
 
+@content
 class Trait(SluggedModel):
     """A qualitative row of a side-by-side table ("Learning curve")."""
 
@@ -313,11 +467,18 @@ class TraitValueQuerySet(FactQuerySet):
         return self.get(framework__slug=framework, trait__slug=trait)
 
 
+@content
 class TraitValue(Fact):
+    PLACEHOLDER = {"value": ""}
+    row_field = "trait"
+
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="traits")
     trait = models.ForeignKey(Trait, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(
-        max_length=200, help_text="The table cell, short: 'Gentle', 'Jinja2', 'Decorators'."
+        max_length=200,
+        blank=True,
+        help_text="The table cell, short: 'Gentle', 'Jinja2', 'Decorators'. Empty: not "
+        "checked yet (never shown to readers).",
     )
 
     objects = TraitValueQuerySet.as_manager()
@@ -333,7 +494,7 @@ class TraitValue(Fact):
         ]
 
     def __str__(self):
-        return f"{self.framework} · {self.trait}: {self.value}"
+        return f"{self.framework} · {self.trait}: {self.value or 'not checked yet'}"
 
     def natural_key(self):
         return (self.framework.slug, self.trait.slug)
@@ -341,6 +502,7 @@ class TraitValue(Fact):
     natural_key.dependencies = ["comparisons.framework", "comparisons.trait"]
 
 
+@content
 class UseCase(SluggedModel):
     summary = models.CharField(
         max_length=200, help_text="One line on what is being built. Shown in lists and search."
@@ -366,6 +528,7 @@ class FitQuerySet(FactQuerySet):
         return self.get(framework__slug=framework, use_case__slug=use_case)
 
 
+@content
 class Fit(Fact):
     """How well a framework suits a use case, and why."""
 
@@ -374,13 +537,23 @@ class Fit(Fact):
         GOOD = 2, "Good fit"
         WORKABLE = 1, "Workable"
         POOR = 0, "Poor fit"
+        __empty__ = "Not checked yet"
+
+    PLACEHOLDER = {"level": None}
+    row_field = "use_case"
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="fits")
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="fits")
     level = models.PositiveSmallIntegerField(
-        choices=Level, help_text="Use-case pages list frameworks best fit first."
+        choices=Level,
+        null=True,
+        blank=True,
+        help_text="Use-case pages list frameworks best fit first. Empty: not checked yet "
+        "(never shown to readers).",
     )
-    rationale = models.TextField(help_text="Why, in one or two sentences a reader will see.")
+    rationale = models.TextField(
+        blank=True, help_text="Why, in one or two sentences a reader will see."
+    )
 
     objects = FitQuerySet.as_manager()
 
@@ -398,12 +571,18 @@ class Fit(Fact):
     def __str__(self):
         return f"{self.framework} for {self.use_case}: {self.get_level_display()}"
 
+    def clean(self):
+        super().clean()
+        if self.level is not None and not self.rationale.strip():
+            raise ValidationError({"rationale": "Say why, in a sentence readers will see."})
+
     def natural_key(self):
         return (self.framework.slug, self.use_case.slug)
 
     natural_key.dependencies = ["comparisons.framework", "comparisons.usecase"]
 
 
+@content
 class Company(SluggedModel):
     website = models.URLField(max_length=300, blank=True)
 
@@ -420,6 +599,7 @@ class AdoptionQuerySet(FactQuerySet):
         return self.get(company__slug=company, framework__slug=framework)
 
 
+@content
 class Adoption(Fact):
     """A company's documented use of a framework."""
 
@@ -459,6 +639,7 @@ class ProConQuerySet(FactQuerySet):
         return self.get(framework__slug=framework, kind=kind, order=order)
 
 
+@content
 class ProCon(Fact):
     class Kind(models.TextChoices):
         PRO = "pro", "Pro"
@@ -493,10 +674,7 @@ class ProCon(Fact):
     natural_key.dependencies = ["comparisons.framework"]
 
 
-class ArticleQuerySet(SlugQuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
-
+class ArticleQuerySet(PublishableQuerySet):
     def covering(self, frameworks):
         """Articles that compare exactly this set of frameworks."""
         ids = [framework.pk for framework in frameworks]
@@ -515,6 +693,7 @@ class ArticleQuerySet(SlugQuerySet):
         return self.prefetch_related("entries__framework")
 
 
+@content
 class Article(models.Model):
     """An editorial comparison: prose around the tables that are built from data."""
 
@@ -561,6 +740,9 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, **kwargs):
+        _save_with_publish_time(self, super().save, kwargs)
+
     def get_absolute_url(self):
         entries = sorted(self.entries.all(), key=lambda entry: entry.position)
         slugs = [entry.framework.slug for entry in entries]
@@ -584,6 +766,7 @@ class ArticleFrameworkQuerySet(models.QuerySet):
         return self.get(article__slug=article, framework__slug=framework)
 
 
+@content
 class ArticleFramework(models.Model):
     """One framework in an article, at its position (the page's column order)."""
 
@@ -640,6 +823,7 @@ class FaqEntryQuerySet(models.QuerySet):
         return self.get(article__slug=article, order=order)
 
 
+@content
 class FaqEntry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq")
     order = models.PositiveSmallIntegerField(default=0)
@@ -665,3 +849,81 @@ class FaqEntry(models.Model):
         return (self.article.slug, self.order)
 
     natural_key.dependencies = ["comparisons.article"]
+
+
+FACT_MODELS = [Framework, Support, TraitValue, Fit, Adoption, ProCon]
+# Facts with one row per framework and feature, trait or use case (``row_field``).
+GRID_MODELS = [Support, TraitValue, Fit]
+
+
+def add_placeholders(model, frameworks, rows):
+    """Give each of ``frameworks`` a "not checked yet" ``model`` row for each of ``rows``.
+
+    A new framework gets one per feature, trait and use case, a new feature one
+    per framework, so the matrix shows every cell to fill and nothing is
+    shown to readers until an editor fills it.
+    """
+    bulk_create_with_history(
+        [
+            model(framework=framework, verified_on=None, **{model.row_field: row},
+                  **model.PLACEHOLDER)
+            for framework in frameworks
+            for row in rows
+        ],
+        model,
+    )  # fmt: skip
+
+
+class VerificationQuerySet(models.QuerySet):
+    def of_facts(self, facts_by_model):
+        """Verifications of the given rows: ``{model: [pk, ...]}`` (one query)."""
+        condition = Q(pk__in=[])
+        for model, pks in facts_by_model.items():
+            condition |= Q(fact_type=ContentType.objects.get_for_model(model), fact_id__in=pks)
+        return self.filter(condition)
+
+
+class Verification(models.Model):
+    """One check of one fact against a source: who, when, against what, and a note.
+
+    A fact's ``verified_on`` is the day of its latest check; these rows are the
+    evidence behind it, shown in the framework's timeline.
+    """
+
+    class Method(models.TextChoices):
+        EDITOR = "editor", "By an editor"
+        MACHINE = "machine", "Automatically"
+
+    fact_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    fact_id = models.PositiveBigIntegerField()
+    fact = GenericForeignKey("fact_type", "fact_id")
+    checked_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verifications",
+    )
+    method = models.CharField(max_length=10, choices=Method, default=Method.EDITOR)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verifications",
+        help_text="The document the fact was checked against.",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Where exactly, e.g. 'Quart docs, extensions page'."
+    )
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_at"]
+        indexes = [models.Index(fields=["fact_type", "fact_id"])]
+
+    def __str__(self):
+        who = self.checked_by or self.get_method_display().lower()
+        return f"{self.fact_type.model} {self.fact_id} checked {self.checked_at:%Y-%m-%d} ({who})"

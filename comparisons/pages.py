@@ -2,11 +2,16 @@
 
 Views fetch rows with a fixed number of queries (see the QuerySet methods in
 models.py); these helpers arrange them into tables and number the citations in
-the order a reader meets them. Nothing here touches the database.
+the order a reader meets them. The second half turns the facts' history into
+changes people can read, for the public change log and the editors' timeline.
 """
 
 from dataclasses import dataclass, field
 from functools import cache
+
+from editing.history import RESTORED
+
+from .models import FACT_MODELS, Company, Feature, Framework, Source, Trait, UseCase
 
 
 class Citations:
@@ -107,7 +112,9 @@ def side_by_side(frameworks, supports, trait_values, citations):
 
 
 def _value(trait_value):
-    return trait_value.value if trait_value else None
+    if trait_value is None:
+        return None
+    return trait_value.value or "Not checked yet"  # a placeholder, in staff previews
 
 
 def _feature_order(feature):
@@ -156,44 +163,123 @@ def per_framework(frameworks, rows, citations):
     return [(f, lists[f.pk]) for f in frameworks]
 
 
-def change_log(frameworks, histories, names, limit=100):
-    """What changed in these frameworks' facts, newest first, from their history.
+@dataclass
+class Change:
+    """One save of one fact row, as people read it: who, when, which fact, what changed."""
 
-    ``histories`` maps a fact model to its historical records for the
-    frameworks, ordered by object and date; ``names`` maps (model name, id) to
-    the label of a related row (a feature, trait, use case or company). Records
-    loaded by ``seed`` (no editor) are the baseline, not changes.
+    date: object
+    framework: object
+    subject: str
+    kind: str  # added, changed, removed, restored, verified
+    lines: list
+    user: object = None
+    record: object = None  # the history record (None for a verification)
+    before: object = None  # the record it changed, for a revert
+    links: list = field(default_factory=list)
+
+
+def fact_histories(frameworks):
+    """{fact model: history records of ``frameworks``}, by row and date (a query each)."""
+    ids = [framework.pk for framework in frameworks]
+    histories = {}
+    for model in FACT_MODELS:
+        key = "id" if model is Framework else "framework_id"
+        histories[model] = (
+            model.history.filter(**{f"{key}__in": ids})
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+            .prefetch_related(sources_accessor(model.history.model))
+        )
+    return histories
+
+
+def row_names():
+    """{(model name, id): name} of the rows facts point at, for describing them."""
+    names = {}
+    for model in (Feature, Trait, UseCase, Company):
+        label = model._meta.model_name
+        names.update({(label, pk): name for pk, name in model.objects.values_list("pk", "name")})
+    names.update({("source", pk): title for pk, title in Source.objects.values_list("pk", "title")})
+    return names
+
+
+def fact_changes(frameworks, histories, names):
+    """What changed in these frameworks' facts, from their history, oldest first.
+
+    ``histories`` is ``fact_histories()``; ``names`` is ``row_names()``. Rows
+    loaded by ``seed`` (no editor) are the baseline, not changes; a save that
+    changed nothing is left out; a deletion or a restore is one change per row.
     """
     by_id = {f.pk: f for f in frameworks}
-    entries = []
+    changes = []
     for model, records in histories.items():
+        is_profile = model._meta.model_name == "framework"
         previous = {}
         for record in records:
             before = previous.get(record.id)
             previous[record.id] = record
-            framework = by_id.get(record.id if model._meta.model_name == "framework"
-                                  else record.framework_id)  # fmt: skip
             subject = _subject(model, record, names)
             if record.history_type == "-":
-                what = [f"removed {subject}"]
+                kind, lines = "removed", [f"removed {subject}"]
+            elif record.history_change_reason == RESTORED or (
+                before is not None and before.history_type == "-"
+            ):
+                kind, lines = "restored", [f"restored {subject}"]
             elif before is None:
                 if record.history_user_id is None:
                     continue  # the initial content
-                what = [f"added {subject}"]
+                kind, lines = "added", [f"added {subject}"]
             else:
                 delta = record.diff_against(before, excluded_fields=["updated_at", "sources"])
-                what = [
+                kind = "changed"
+                lines = [
                     f"{subject}: {model._meta.get_field(c.field).verbose_name} "
-                    f"changed from “{_shown(c.old)}” to “{_shown(c.new)}”"
+                    f"changed from “{_shown(c.old, model, c.field)}” to "
+                    f"“{_shown(c.new, model, c.field)}”"
                     for c in delta.changes
                 ]
-                what += _source_changes(subject, before, record, names)
-            entries += [
-                {"date": record.history_date, "framework": framework, "change": text}
-                for text in what
-            ]
-    entries.sort(key=lambda e: e["date"], reverse=True)
-    return entries[:limit]
+                lines += _source_changes(subject, before, record, names)
+                if not lines:
+                    continue
+            framework = by_id.get(record.id if is_profile else record.framework_id)
+            changes.append(
+                Change(
+                    date=record.history_date, framework=framework, subject=subject, kind=kind,
+                    lines=lines, user=record.history_user, record=record, before=before,
+                )
+            )  # fmt: skip
+    changes.sort(key=lambda change: change.date)
+    return changes
+
+
+def verification_change(verification, framework, changes):
+    """A verification as a timeline entry, named like the fact's own changes."""
+    subject = next(
+        (
+            change.subject
+            for change in changes
+            if change.record is not None
+            and type(change.record).instance_type._meta.model_name == verification.fact_type.model
+            and change.record.id == verification.fact_id
+        ),
+        f"{verification.fact_type.name} {verification.fact_id}",
+    )
+    against = f" against “{verification.source.title}”" if verification.source else ""
+    note = f": {verification.note}" if verification.note else ""
+    return Change(
+        date=verification.checked_at, framework=framework, subject=subject, kind="verified",
+        lines=[f"{subject}: checked{against}{note}"],
+        user=verification.checked_by or verification.get_method_display(),
+    )  # fmt: skip
+
+
+def change_log(changes):
+    """The public change log: one line per change, newest first, no editors' names."""
+    return [
+        {"date": change.date, "framework": change.framework, "change": line}
+        for change in reversed(changes)
+        for line in change.lines
+    ]
 
 
 @cache
@@ -237,6 +323,10 @@ def _subject(model, record, names):
     return f"{record.kind}: {record.title}"
 
 
-def _shown(value):
+def _shown(value, model=None, name=None):
+    if model is not None and value not in (None, ""):
+        field = model._meta.get_field(name)
+        if field.choices and not field.is_relation:
+            value = dict(field.flatchoices).get(value, value)
     text = str(value) if value not in (None, "") else "empty"
     return text if len(text) <= 80 else text[:79] + "…"

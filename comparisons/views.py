@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.http import (
     HttpResponse,
@@ -33,10 +34,7 @@ from .models import (
     Fit,
     Framework,
     ProCon,
-    Source,
-    Status,
     Support,
-    Trait,
     TraitValue,
     UseCase,
 )
@@ -84,23 +82,30 @@ def framework_list(request):
 @require_GET
 @reader_cache
 def framework_detail(request, slug):
-    framework = get_object_or_404(
-        Framework.objects.published().prefetch_related("sources"), slug=slug
-    )
+    """A framework's profile. Staff also see drafts, with a banner, and unchecked facts."""
+    preview = request.user.is_staff
+    frameworks = Framework.objects.all() if preview else Framework.objects.published()
+    framework = get_object_or_404(frameworks.prefetch_related("sources"), slug=slug)
     citations = pages.Citations()
     frameworks = [framework]
-    supports = list(Support.objects.for_frameworks(frameworks))
+    supports = list(Support.objects.for_frameworks(frameworks, unchecked=preview))
     context = {
         "framework": framework,
         "title": f"{framework.name}: {framework.get_kind_display().lower()}",
         "description": Truncator(framework.summary).chars(160),
         "facts": pages.side_by_side(
-            frameworks, supports, TraitValue.objects.for_frameworks(frameworks), citations
+            frameworks,
+            supports,
+            TraitValue.objects.for_frameworks(frameworks, unchecked=preview),
+            citations,
         ),
         "grid": pages.feature_grid(frameworks, supports, citations),
         "fits": sorted(
-            (pages.Cell.of(fit, citations) for fit in Fit.objects.for_frameworks(frameworks)),
-            key=lambda cell: (-cell.value.level, cell.value.use_case.order),
+            (
+                pages.Cell.of(fit, citations)
+                for fit in Fit.objects.for_frameworks(frameworks, unchecked=preview)
+            ),
+            key=lambda cell: (-(cell.value.level or -1), cell.value.use_case.order),
         ),
         "adoptions": [
             pages.Cell.of(a, citations) for a in Adoption.objects.for_frameworks(frameworks)
@@ -110,6 +115,7 @@ def framework_detail(request, slug):
         ],
         "articles": Article.objects.published().filter(entries__framework=framework).for_listing(),
         "others": Framework.objects.published().exclude(pk=framework.pk),
+        "draft": not framework.is_live,
         "breadcrumbs": _breadcrumbs(
             ("Frameworks", reverse("comparisons:frameworks")),
             (framework.name, framework.get_absolute_url()),
@@ -155,7 +161,8 @@ def feature_detail(request, slug):
     feature = get_object_or_404(Feature.objects.select_related("category"), slug=slug)
     citations = pages.Citations()
     supports = (
-        feature.supports.filter(framework__status=Status.PUBLISHED)
+        feature.supports.filter(framework__in=Framework.objects.published())
+        .checked()
         .select_related("framework")
         .prefetch_related("sources")
         .order_by("framework__name")
@@ -191,7 +198,8 @@ def use_case_detail(request, slug):
     use_case = get_object_or_404(UseCase, slug=slug)
     citations = pages.Citations()
     fits = (
-        use_case.fits.filter(framework__status=Status.PUBLISHED)
+        use_case.fits.filter(framework__in=Framework.objects.published())
+        .checked()
         .select_related("framework")
         .prefetch_related("sources")
         .order_by("-level", "framework__name")
@@ -231,8 +239,8 @@ def _compare_not_found(request, problem, status=404):
     )
 
 
-def _resolve_set(slugs):
-    """Published frameworks for ``slugs``, or a sentence saying what is wrong."""
+def _resolve_set(slugs, drafts=False):
+    """Published frameworks for ``slugs`` (``drafts``: any), or a sentence saying what is wrong."""
     if not all(slugs):
         return None, "A framework name is missing from this address."
     if len(slugs) < MIN_COMPARED:
@@ -241,10 +249,8 @@ def _resolve_set(slugs):
         return None, f"A comparison can hold at most {MAX_COMPARED} frameworks."
     if len(set(slugs)) != len(slugs):
         return None, "The same framework appears twice in this comparison."
-    found = {
-        f.slug: f
-        for f in Framework.objects.published().filter(slug__in=slugs).prefetch_related("sources")
-    }
+    frameworks = Framework.objects.all() if drafts else Framework.objects.published()
+    found = {f.slug: f for f in frameworks.filter(slug__in=slugs).prefetch_related("sources")}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         names = ", ".join(f"“{slug}”" for slug in missing)
@@ -321,7 +327,7 @@ class Comparison:
 @reader_cache
 def compare(request, slugs):
     requested = tuple(slug.lower() for slug in slugs.split("-vs-"))
-    if request.user.is_staff:  # staff see draft articles, and always a fresh page
+    if request.user.is_staff:  # staff see drafts, and always a fresh page
         comparison = _comparison(requested, staff=True)
     else:
         comparison = rendered_comparisons.get(requested, lambda: _comparison(requested))
@@ -338,7 +344,7 @@ def _comparison(requested, staff=False):
     The rendered body is most of the page and most of its cost (about 300 fact
     rows with their sources), so views.compare keeps it per content version.
     """
-    frameworks, problem = _resolve_set(list(requested))
+    frameworks, problem = _resolve_set(list(requested), drafts=staff)
     if problem:
         return Comparison(problem=problem)
     article = _article_for(frameworks, staff)
@@ -346,17 +352,23 @@ def _comparison(requested, staff=False):
     canonical = compare_url(frameworks)
     names = " vs ".join(f.name for f in frameworks)
     citations = pages.Citations()
-    supports = list(Support.objects.for_frameworks(frameworks))
+    supports = list(Support.objects.for_frameworks(frameworks, unchecked=staff))
     body = {
         "frameworks": frameworks,
         "article": article,
         "canonical": canonical,
         "title": article.title if article else names,
+        "drafts": [f for f in frameworks if not f.is_live],
         "facts": pages.side_by_side(
-            frameworks, supports, TraitValue.objects.for_frameworks(frameworks), citations
+            frameworks,
+            supports,
+            TraitValue.objects.for_frameworks(frameworks, unchecked=staff),
+            citations,
         ),
         "grid": pages.feature_grid(frameworks, supports, citations),
-        "fits": pages.fit_table(frameworks, Fit.objects.for_frameworks(frameworks), citations),
+        "fits": pages.fit_table(
+            frameworks, Fit.objects.for_frameworks(frameworks, unchecked=staff), citations
+        ),
         "adoptions": pages.per_framework(
             frameworks, Adoption.objects.for_frameworks(frameworks), citations
         ),
@@ -385,43 +397,39 @@ def _comparison(requested, staff=False):
     )
 
 
+CHANGES_PER_PAGE = 100
+
+
 @require_GET
 @reader_cache
 def compare_changes(request, slugs):
-    """The public change log of one comparison's facts, from their history."""
+    """The public change log of one comparison's facts, from their history, in pages."""
     requested = [slug.lower() for slug in slugs.split("-vs-")]
     frameworks, problem = _resolve_set(requested)
     if problem:
         return _compare_not_found(request, problem)
     frameworks = sorted(frameworks, key=lambda f: f.slug)
-    ids = [f.pk for f in frameworks]
-    histories = {Framework: Framework.history.filter(id__in=ids)}
-    for model in (Support, TraitValue, Fit, Adoption, ProCon):
-        histories[model] = model.history.filter(framework_id__in=ids)
-    for model, records in histories.items():
-        histories[model] = records.order_by("id", "history_date").prefetch_related(
-            pages.sources_accessor(model.history.model)
-        )
-    names = {}
-    for model in (Feature, Trait, UseCase, Company):
-        label = model._meta.model_name
-        names.update({(label, pk): name for pk, name in model.objects.values_list("pk", "name")})
-    names.update({("source", pk): title for pk, title in Source.objects.values_list("pk", "title")})
+    entries = pages.change_log(
+        pages.fact_changes(frameworks, pages.fact_histories(frameworks), pages.row_names())
+    )
+    paginator = Paginator(entries, CHANGES_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        return _compare_not_found(request, "That page of the change log does not exist.")
     page_url = compare_url(frameworks)
     return render(
         request,
         "comparisons/compare_changes.html",
         {
             "frameworks": frameworks,
-            "entries": pages.change_log(frameworks, histories, names),
-            "compare_link": reverse("comparisons:compare_index")
-            + "?"
-            + "&".join(f"f={f.slug}" for f in frameworks),
+            "page": page,
+            "compare_link": page_url,
             "title": "Change log: " + " vs ".join(f.name for f in frameworks),
             "description": "What changed in the facts behind this comparison, and when.",
             "breadcrumbs": _breadcrumbs(
                 ("Compare", reverse("comparisons:compare_index")),
-                (" vs ".join(f.name for f in frameworks), ""),
+                (" vs ".join(f.name for f in frameworks), page_url),
                 ("Change log", page_url + "changes/"),
             ),
         },
@@ -518,7 +526,8 @@ def _facts_csv(filename, columns, facts, cells):
     writer.writerow([*columns, "verified_on", "sources"])
     for fact in facts:
         sources = " ".join(source.url for source in fact.sources.all() if source.url)
-        writer.writerow([*cells(fact), fact.verified_on.isoformat(), sources])
+        verified = fact.verified_on.isoformat() if fact.verified_on else ""
+        writer.writerow([*cells(fact), verified, sources])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -557,7 +566,7 @@ def data_frameworks(request):
             "docs": f.docs_url,
             "repository": f.repository_url,
             "current_version": f.current_version,
-            "verified_on": f.verified_on.isoformat(),
+            "verified_on": f.verified_on.isoformat() if f.verified_on else None,
             "sources": [s.url for s in f.sources.all() if s.url],
         }
         for f in frameworks

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "editing",
     "comparisons",
     "recommender",
     "pagecache",
@@ -199,9 +200,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 
-# Facts last verified longer ago than this are listed in the admin's
-# "Facts to re-check" page.
+# A fact falls due for a re-check (the admin's "Facts to re-check" page) about
+# this many months after it was last verified; fast-changing facts (versions,
+# "current" wording) sooner. Facts verified on the same day are spread out.
 FACTS_MAX_AGE_MONTHS = env.int("FACTS_MAX_AGE_MONTHS", default=12)
+FAST_FACTS_MAX_AGE_MONTHS = env.int("FAST_FACTS_MAX_AGE_MONTHS", default=3)
 
 LOGGING = {
     "version": 1,

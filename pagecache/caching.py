@@ -3,7 +3,9 @@
 Every anonymous GET of a public page is stored in the cache (``CACHE_URL``)
 under a key that includes the current *content version*. Saving or deleting any
 content row changes the version, so the next request renders afresh; stale
-entries simply age out. Signed-in users always get a fresh, uncached page.
+entries simply age out. The version also moves when a scheduled publish time
+passes, so scheduled content goes live on time everywhere. Signed-in users
+always get a fresh, uncached page.
 
 The version's home is the database (``ContentVersion``), so every app server
 sees a change however the cache is set up. The cache keeps a copy for a few
@@ -16,8 +18,10 @@ process for as long as the content version stands. It is what keeps pages fast
 when there is no cache at all (``dummy://``).
 """
 
+import bisect
 import gzip
 import hashlib
+import json
 import secrets
 import threading
 import time
@@ -27,7 +31,7 @@ from functools import wraps
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
@@ -36,14 +40,14 @@ from .models import ContentVersion
 
 VERSION_KEY = "pickframe:content-version"
 VERSION_TIMEOUT = 5
-# Content changes invalidate at once; the timeout only bounds how late an article
-# scheduled for a future publish time appears.
+# Content changes and scheduled publish times change the version at once; the
+# timeout only bounds how long an unused page is kept.
 PAGE_TIMEOUT = 60 * 60
-_VERSION_SQL = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+_VERSION_SQL = f"SELECT token, schedule FROM {ContentVersion._meta.db_table} WHERE id = 1"  # noqa: S608
 
 
 def stored_version():
-    """The content version as the database has it (one query).
+    """The content version as the database has it: (token, schedule), one query.
 
     Plain SQL: this runs on every page that is not served from the cache, and
     building the equivalent ORM query costs several times what running it does.
@@ -51,30 +55,45 @@ def stored_version():
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         row = cursor.fetchone()
-    return row[0] if row else ""
+    if not row:
+        return "", []
+    token, schedule = row
+    if isinstance(schedule, str):  # SQLite returns JSON as text, PostgreSQL parsed
+        schedule = json.loads(schedule)
+    return token, schedule or []
 
 
 def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = stored_version()
-        cache.set(VERSION_KEY, version, VERSION_TIMEOUT)
-    return version
+    """What everything derived from content is keyed by.
+
+    The stored token, plus how many of the scheduled publish times have passed:
+    an article set to go live at 10:00 changes the version at 10:00 without
+    anyone saving anything.
+    """
+    stored = cache.get(VERSION_KEY)
+    if stored is None:
+        stored = stored_version()
+        # add, not set: a request that read the version just before a change
+        # committed must not overwrite the newer copy bump_content_version set.
+        cache.add(VERSION_KEY, stored, VERSION_TIMEOUT)
+    token, schedule = stored
+    passed = bisect.bisect_right(schedule, time.time())
+    return f"{token}.{passed}" if passed else token
 
 
-def _forget_cached_version():
-    cache.delete(VERSION_KEY)
+def bump_content_version(schedule=()):
+    """Content changed: every derived page is stale. Call after the change commits.
 
-
-def bump_content_version(**kwargs):
-    """Signal receiver: any content change makes every derived page stale."""
-    values = {"token": secrets.token_hex(16), "changed_at": timezone.now()}
+    ``schedule`` is the sorted POSIX times at which content is due to go live.
+    """
+    values = {
+        "token": secrets.token_hex(16),
+        "changed_at": timezone.now(),
+        "schedule": list(schedule),
+    }
     if not ContentVersion.objects.filter(pk=1).update(**values):
         ContentVersion.objects.update_or_create(pk=1, defaults=values)
-    # Forget the cached copy now, for this transaction's own requests, and again
-    # after commit, in case another request re-read the old version meanwhile.
-    _forget_cached_version()
-    transaction.on_commit(_forget_cached_version)
+    cache.set(VERSION_KEY, (values["token"], values["schedule"]), VERSION_TIMEOUT)
 
 
 class VersionedMemo:
@@ -82,9 +101,8 @@ class VersionedMemo:
 
     ``get(key, build)`` returns the value built for ``key`` under the current
     content version, building it on first use. A version change drops every
-    value at once; ``max_age`` bounds how long one is reused (an article
-    scheduled to go live changes what pages show without any content change);
-    the least recently used values go beyond ``size``.
+    value at once; ``max_age`` bounds how long an unused value is kept; the
+    least recently used values go beyond ``size``.
     """
 
     instances = weakref.WeakSet()  # every memo, for clear_memos()

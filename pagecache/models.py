@@ -13,6 +13,11 @@ class ContentVersion(models.Model):
 
     token = models.CharField(max_length=32)
     changed_at = models.DateTimeField()
+    schedule = models.JSONField(
+        default=list,
+        help_text="POSIX times, ascending, at which scheduled content goes live; "
+        "each one that passes changes the effective version.",
+    )
 
     def __str__(self):
         return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from comparisons.admin import ConflictCheckedInline, ContentAdmin
+from editing.options import ContentAdmin, ContentInline
 
 from .models import Advice, Choice, Question, Quiz, Result, Weight
 
@@ -35,7 +35,7 @@ def _warn_untuned(request):
         )
 
 
-class ChoiceInline(ConflictCheckedInline, admin.TabularInline):
+class ChoiceInline(ContentInline, admin.TabularInline):
     model = Choice
     fields = ["order", "slug", "label", "summary"]
     extra = 0
@@ -90,14 +90,14 @@ class QuestionAdmin(ContentAdmin):
         )
 
 
-class WeightInline(ConflictCheckedInline, admin.TabularInline):
+class WeightInline(ContentInline, admin.TabularInline):
     model = Weight
     fields = ["framework", "points", "reason"]
     autocomplete_fields = ["framework"]
     extra = 0
 
 
-class AdviceInline(ConflictCheckedInline, admin.TabularInline):
+class AdviceInline(ContentInline, admin.TabularInline):
     model = Advice
     fields = ["order", "note"]
     extra = 0

@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from comparisons.models import Framework
+from editing.registry import content
 from pagecache.caching import VersionedMemo
 
 from . import scoring
@@ -22,6 +23,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+@content
 class Question(models.Model):
     slug = models.SlugField(
         max_length=40,
@@ -60,6 +62,7 @@ class ChoiceQuerySet(models.QuerySet):
         return self.filter(weights__isnull=True, advice__isnull=True)
 
 
+@content
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     slug = models.SlugField(max_length=40, help_text="Used in quiz links. Do not rename.")
@@ -108,6 +111,7 @@ class WeightQuerySet(models.QuerySet):
         ]
 
 
+@content
 class Weight(models.Model):
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="weights")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="quiz_weights")
@@ -146,6 +150,7 @@ class AdviceQuerySet(models.QuerySet):
         return self.get(choice__question__slug=question, choice__slug=choice, order=order)
 
 
+@content
 class Advice(models.Model):
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="advice")
     order = models.PositiveSmallIntegerField(default=0)

@@ -1,10 +1,9 @@
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 
-from comparisons.apps import CONTENT_APPS
+from editing.registry import content_models
 from pagecache.caching import clear_memos
 
 
@@ -19,6 +18,23 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     clear_memos()
+
+
+@pytest.fixture(autouse=True)
+def _each_request_commits(monkeypatch):
+    """Run on-commit hooks when each test-client request ends, as production does.
+
+    In production a request's writes commit when it ends and the content version
+    changes then (editing.signals). A test runs inside one transaction that never
+    commits, so without this no hook would ever run.
+    """
+    request = Client.request
+
+    def committing_request(self, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return request(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", committing_request)
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +52,8 @@ def seeded(db):
 @pytest.fixture
 def empty_content(db):
     """No content rows at all (deleted inside the test's transaction)."""
-    for label in CONTENT_APPS:
-        for model in reversed(list(apps.get_app_config(label).get_models())):
-            model.objects.all().delete()
+    for model in reversed(content_models()):
+        model.objects.all().delete()
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ class FrameworkFactory(factory.django.DjangoModelFactory):
     license = "MIT"
     homepage = "https://example.org/"
     status = models.Status.PUBLISHED
+    published_at = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
 
 class FeatureCategoryFactory(factory.django.DjangoModelFactory):
@@ -53,6 +54,70 @@ class SupportFactory(factory.django.DjangoModelFactory):
     framework = factory.SubFactory(FrameworkFactory)
     feature = factory.SubFactory(FeatureFactory)
     level = models.Support.Level.BUILT_IN
+
+
+class TraitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Trait
+
+    name = factory.Sequence(lambda n: f"Trait {n}")
+    slug = factory.Sequence(lambda n: f"trait-{n}")
+
+
+class TraitValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TraitValue
+
+    framework = factory.SubFactory(FrameworkFactory)
+    trait = factory.SubFactory(TraitFactory)
+    value = "Gentle"
+
+
+class UseCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.UseCase
+
+    name = factory.Sequence(lambda n: f"Use case {n}")
+    slug = factory.Sequence(lambda n: f"use-case-{n}")
+    summary = "Something people build."
+
+
+class FitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Fit
+
+    framework = factory.SubFactory(FrameworkFactory)
+    use_case = factory.SubFactory(UseCaseFactory)
+    level = models.Fit.Level.GOOD
+    rationale = "Because it does."
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Company
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    slug = factory.Sequence(lambda n: f"company-{n}")
+
+
+class AdoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Adoption
+
+    framework = factory.SubFactory(FrameworkFactory)
+    company = factory.SubFactory(CompanyFactory)
+    how = "Runs its website on it."
+
+
+class ProConFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProCon
+
+    framework = factory.SubFactory(FrameworkFactory)
+    kind = models.ProCon.Kind.PRO
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Point {n}")
+    detail = "A sentence about it."
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -143,3 +208,33 @@ def build_catalogue(frameworks=12, categories=6, features_per_category=10, trait
             for k in range(2)
         )
     return fws
+
+
+class FaqEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FaqEntry
+
+    article = factory.SubFactory(ArticleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "An answer."
+
+
+def framework_with_facts(sources=2, **kwargs):
+    """A published framework with two pros, a con, a user, a support row, a trait and a fit,
+    each citing ``sources`` sources."""
+    framework = FrameworkFactory(**kwargs)
+    cited = SourceFactory.create_batch(sources)
+    framework.sources.set(cited)
+    rows = [
+        ProConFactory(framework=framework, kind="pro", order=1),
+        ProConFactory(framework=framework, kind="pro", order=2),
+        ProConFactory(framework=framework, kind="con", order=1),
+        AdoptionFactory(framework=framework),
+        SupportFactory(framework=framework),
+        TraitValueFactory(framework=framework),
+        FitFactory(framework=framework),
+    ]
+    for row in rows:
+        row.sources.set(cited)
+    return framework

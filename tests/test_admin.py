@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from comparisons.models import Article, ArticleFramework, Framework
+from comparisons.models import Article, ArticleFramework
 
 from .factories import FrameworkFactory
 
@@ -55,11 +55,14 @@ def test_seeded_frameworks_are_listed_in_the_admin(seeded, staff_client):
         assert name in response.text
 
 
-def test_the_framework_page_edits_its_facts_inline(seeded, staff_client):
-    django = Framework.objects.get(slug="django")
-    response = staff_client.get(reverse("admin:comparisons_framework_change", args=[django.pk]))
-    for prefix in ["supports", "traits", "fits", "adoptions", "pros_cons"]:
+def test_the_framework_page_edits_users_and_pros_and_links_the_matrix(staff_client):
+    framework = FrameworkFactory()
+    response = staff_client.get(reverse("admin:comparisons_framework_change", args=[framework.pk]))
+    for prefix in ["adoptions", "pros_cons"]:
         assert f'name="{prefix}-TOTAL_FORMS"' in response.text
+    for prefix in ["supports", "traits", "fits"]:  # one row per feature: the matrix's job
+        assert f'name="{prefix}-TOTAL_FORMS"' not in response.text
+    assert f"support/matrix/?kind=support&amp;framework={framework.pk}" in response.text
     assert "markdownx" in response.text  # the body uses the live-preview editor
 
 

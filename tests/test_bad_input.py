@@ -3,12 +3,11 @@
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comparisons.apps import CONTENT_APPS
+from comparisons.management.commands.backup import backed_up_models
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -30,12 +29,7 @@ segment = st.one_of(
 
 
 def row_count():
-    return sum(
-        model._default_manager.count()
-        for label in sorted(CONTENT_APPS)
-        for model in apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical")
-    )
+    return sum(model._default_manager.count() for model in backed_up_models())
 
 
 @pytest.fixture

@@ -195,36 +195,3 @@ def test_a_staff_preview_never_reaches_readers(no_cache, client, staff_client):
     reader = client.get("/compare/quart-vs-flask/")
     assert reader.status_code == 301  # readers' canonical order is alphabetical
     assert "Hidden take" not in client.get(reader["Location"]).text
-
-
-def test_a_rendered_comparison_is_rebuilt_after_its_maximum_age(no_cache, client, monkeypatch):
-    """An article scheduled for later goes live without any content change."""
-    from django.utils import timezone
-
-    from comparisons.models import Article
-    from comparisons.views import rendered_comparisons
-
-    Article.objects.filter(slug="django-vs-flask").update(
-        published_at=timezone.now() + timezone.timedelta(minutes=30)
-    )
-    assert "Our verdict" not in client.get(PAGE).text
-    Article.objects.filter(slug="django-vs-flask").update(published_at=timezone.now())
-    assert "Our verdict" not in client.get(PAGE).text  # the rendered copy stands...
-    monkeypatch.setattr(rendered_comparisons, "max_age", 0)
-    assert "Our verdict" in client.get(PAGE).text  # ...until it is too old
-
-
-def test_one_admin_save_changes_the_content_version_once_per_change(staff_client):
-    """Not for history rows or "pre_" m2m signals: each bump is a database write."""
-    from unittest import mock
-
-    from comparisons.models import Source
-
-    support = Support.objects.get(framework__slug="flask", feature__slug="orm")
-    url = reverse("admin:comparisons_support_change", args=[support.pk])
-    data = form_data(staff_client.get(url).text, "support_form")
-    new = Source.objects.exclude(pk__in=data["sources"]).first()
-    data.update(note="Checked again.", sources=[data["sources"][0], str(new.pk)])
-    with mock.patch("pagecache.caching.bump_content_version") as bump:
-        assert staff_client.post(url, data).status_code == 302
-    assert bump.call_count == 3  # the row, the sources removed, the source added

@@ -29,11 +29,16 @@ def test_a_named_extension_is_accepted():
     assert support.pk
 
 
-def test_a_published_article_without_a_publish_date_is_refused():
-    before = Article.objects.count()
+def test_an_article_published_without_a_publish_time_goes_live_now():
+    article = ArticleFactory(status=Status.PUBLISHED, published_at=None)
+    assert article.published_at is not None and article.is_live
+
+
+def test_the_database_refuses_a_published_article_without_a_publish_time():
+    article = ArticleFactory(status=Status.DRAFT, published_at=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ArticleFactory(status=Status.PUBLISHED, published_at=None)
-    assert Article.objects.count() == before
+        Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED)
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
 
 def test_a_draft_article_needs_no_publish_date():

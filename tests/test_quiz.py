@@ -162,13 +162,16 @@ def test_the_compare_link_lands_on_the_canonical_comparison(client):
     assert response["Location"] == "/compare/django-vs-flask/"
 
 
-def test_a_shared_result_keeps_saying_what_it_said_after_weights_change(client):
+def test_a_shared_result_keeps_saying_what_it_said_after_weights_change(
+    client, django_capture_on_commit_callbacks
+):
     url = client.post("/quiz/", {"experience": "python-basics", "goal": "get-a-job"})["Location"]
     before = client.get(url).text
-    Weight.objects.filter(choice__slug="get-a-job", framework__slug="django").update(
-        points=-5, reason="editors changed their minds"
-    )
-    Weight.objects.filter(choice__slug="python-basics", framework__slug="flask").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        Weight.objects.filter(choice__slug="get-a-job", framework__slug="django").update(
+            points=-5, reason="editors changed their minds"
+        )
+        Weight.objects.filter(choice__slug="python-basics", framework__slug="flask").delete()
     from django.core.cache import cache
 
     cache.clear()
@@ -210,14 +213,17 @@ def test_a_malformed_content_length_is_a_400(client):
     assert not Result.objects.exists()
 
 
-def test_a_weight_saved_by_an_editor_moves_the_next_verdict(client):
+def test_a_weight_saved_by_an_editor_moves_the_next_verdict(
+    client, django_capture_on_commit_callbacks
+):
     answers = {"experience": "new-to-python", "goal": "learn-the-web"}
     assert verdict_of(client.post("/quiz/", answers, follow=True).text) == "flask"  # quiz loaded
-    # As the admin does, through save(): signals change the content version.
-    for question, choice in answers.items():
-        Weight.objects.update_or_create(
-            choice=Choice.objects.get(question__slug=question, slug=choice),
-            framework=Framework.objects.get(slug="sanic"),
-            defaults={"points": 10, "reason": "An editor's test weight."},
-        )
+    # As the admin does, through save(): signals change the content version on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        for question, choice in answers.items():
+            Weight.objects.update_or_create(
+                choice=Choice.objects.get(question__slug=question, slug=choice),
+                framework=Framework.objects.get(slug="sanic"),
+                defaults={"points": 10, "reason": "An editor's test weight."},
+            )
     assert verdict_of(client.post("/quiz/", answers, follow=True).text) == "sanic"

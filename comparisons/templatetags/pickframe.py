@@ -173,6 +173,8 @@ def cell(cell, kind="text"):
     """One fact cell: the value, its citation numbers and its last-checked date."""
     if cell.value is None:
         return mark_safe('<span class="unknown">Not recorded</span>')
+    if getattr(cell.value, "is_unchecked", False):  # staff previews only
+        return mark_safe('<span class="unchecked">Not checked yet</span>')
     return CELL_RENDERERS[kind](cell)
 
 

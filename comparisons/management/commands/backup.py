@@ -7,12 +7,13 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from .seed import content_models
+from editing.registry import content_models
+from recommender.models import Result
 
 
 def backed_up_models():
-    """Every content and quiz model, dependencies first."""
-    return serializers.sort_dependencies([(None, list(content_models()))], allow_cycles=False)
+    """Every content model and the quiz results, dependencies first."""
+    return serializers.sort_dependencies([(None, [*content_models(), Result])], allow_cycles=False)
 
 
 class Command(BaseCommand):
