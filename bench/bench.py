@@ -14,6 +14,13 @@ Requests carry "Accept-Encoding: gzip, deflate, br", as every browser's do.
 
 Usage: python -m bench.bench [--seconds 10] [--connections 16] [--workers 2]
 
+The editors' table (also python -m bench.bench --modes editors) signs in as an
+editor and times the admin's heaviest pages one request at a time, interleaved
+with the admin's index in rounds: the framework change page (GET, and a save
+that changes one pro/con row), the fact matrix and the re-check page with every
+fact due. Each is reported as the median time of the page over the median time
+of /admin/ in the same rounds. Target: at most 5x.
+
 Soak mode (python -m bench.bench --soak): 64 connections for 60 seconds over the
 public pages and quiz submissions together, against the same server with the
 cache on; it reports every response that was an error (4xx, 5xx or a socket
@@ -21,16 +28,20 @@ error; must be 0) and p99 latency.
 """
 
 import argparse
+import http.client
 import http.cookiejar
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from tests.htmlforms import form_data
 from tests.liveserver import ADMIN_PASSWORD, ADMIN_USER, running_server, server_env
 
 URLS = [
@@ -119,6 +130,102 @@ def editor_session(site):
     if "sessionid" not in cookies:
         raise RuntimeError("could not sign in to the admin")
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+EDITOR_TARGET = 5.0  # times /admin/
+EDITOR_ROUNDS = 7
+EDITOR_REQUESTS = 5  # per page per round
+
+
+class EditorSession:
+    """One signed-in editor on one keep-alive connection; times single requests."""
+
+    def __init__(self, site):
+        self.connection = http.client.HTTPConnection(urllib.parse.urlsplit(site).netloc)
+        self.cookie = editor_session(site)
+
+    def request(self, method, path, body=None):
+        headers = {"Cookie": self.cookie, "Accept-Encoding": "gzip, deflate, br"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urllib.parse.urlencode(body, doseq=True)
+        start = time.perf_counter()
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        elapsed = time.perf_counter() - start
+        if response.status not in (200, 302):
+            raise RuntimeError(f"{method} {path}: {response.status}")
+        return elapsed, content
+
+
+def framework_pk(workdir, slug):
+    code = (
+        f"from comparisons.models import Framework; print(Framework.objects.get(slug={slug!r}).pk)"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        capture_output=True, text=True, env=server_env(Path(workdir)), check=True,
+    ).stdout  # fmt: skip
+    return int(out.split()[-1])
+
+
+def editors(args):
+    """Median time of each editor page over /admin/'s, in interleaved rounds."""
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_server(workdir, workers=args.workers, extra_env={"CACHE_URL": "locmem://"}) as site,
+    ):
+        session = EditorSession(site)
+        change = f"/admin/comparisons/framework/{framework_pk(workdir, 'django')}/change/"
+        pages = {
+            "framework change page (GET)": change,
+            "framework change page (save one row)": change,
+            "fact matrix": "/admin/comparisons/support/matrix/",
+            "re-check, every fact due": "/admin/comparisons/framework/facts-to-recheck/"
+            "?due=2099-12-31",
+        }
+        titles = ["Fast to start", "Quick to start"]
+
+        def save(n):
+            _, html = session.request("GET", change)  # untimed: the editor opens the page
+            data = form_data(html.decode(), "framework_form")
+            data["pros_cons-0-title"] = titles[n % 2]  # a real change every time
+            elapsed, _ = session.request("POST", change, data)
+            return elapsed
+
+        for path in ["/admin/", *pages.values()]:  # warm up
+            session.request("GET", path)
+        times = {name: [] for name in ["/admin/", *pages]}
+        ratios = {name: [] for name in pages}
+        n = 0
+        for _ in range(EDITOR_ROUNDS):
+            base = [session.request("GET", "/admin/")[0] for _ in range(EDITOR_REQUESTS)]
+            times["/admin/"] += base
+            for name, path in pages.items():
+                if name.endswith("(save one row)"):
+                    runs = []
+                    for _ in range(EDITOR_REQUESTS):
+                        n += 1
+                        runs.append(save(n))
+                else:
+                    runs = [session.request("GET", path)[0] for _ in range(EDITOR_REQUESTS)]
+                times[name] += runs
+                ratios[name].append(statistics.median(runs) / statistics.median(base))
+        # the size of each page as sent
+        sizes = {name: len(session.request("GET", path)[1]) for name, path in pages.items()}
+    print(f"\nEditors ({EDITOR_ROUNDS} rounds of {EDITOR_REQUESTS} requests per page, "
+          "one connection, interleaved with /admin/)")  # fmt: skip
+    print(f"{'page':<48} {'median ms':>10} {'x /admin/':>10} {'KB':>6}")
+    print(f"{'/admin/':<48} {statistics.median(times['/admin/']) * 1000:>10.1f} {1:>10.2f}")
+    failures = []
+    for name in pages:
+        ratio = statistics.median(ratios[name])
+        print(f"{name:<48} {statistics.median(times[name]) * 1000:>10.1f} {ratio:>10.2f} "
+              f"{sizes[name] // 1024:>6}")  # fmt: skip
+        if ratio > EDITOR_TARGET:
+            failures.append(f"{name}: {ratio:.2f}x /admin/, above {EDITOR_TARGET}x")
+    return failures
 
 
 def report(cache_mode, results):
@@ -217,7 +324,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--modes", default="on,off", help="cache modes to run: on, off or both")
+    parser.add_argument(
+        "--modes", default="on,off,editors", help="what to run: on, off (cache modes), editors"
+    )
     parser.add_argument("--soak", action="store_true", help="64 connections for 60 s, mixed")
     args = parser.parse_args()
     if args.soak:
@@ -236,7 +345,10 @@ def main():
           f"gunicorn: {args.workers} sync workers; production settings, SQLite")  # fmt: skip
     failures = []
     for mode in args.modes.split(","):
-        failures += report(mode, bench(mode, args, script.name))
+        if mode == "editors":
+            failures += editors(args)
+        else:
+            failures += report(mode, bench(mode, args, script.name))
     print(
         "\nAll targets met, no errors." if not failures else "\nMissed:\n  " + "\n  ".join(failures)
     )

@@ -6,6 +6,7 @@ and each renders in a fixed number of queries whatever the catalogue's size;
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -40,6 +41,7 @@ from .models import (
     Support,
     TraitValue,
     Verification,
+    VerifiedFact,
 )
 
 # --- The framework page's facts panel ------------------------------------------------
@@ -108,6 +110,9 @@ def redirect_to_matrix(framework):
     return redirect(matrix_url(Support, [framework.pk]))
 
 
+MATRIX_CELLS = 30
+
+
 class CellForm(InlineConflictCheckedForm):
     """One matrix cell: a whole fact row, conflict-checked on its own."""
 
@@ -117,9 +122,14 @@ class CellForm(InlineConflictCheckedForm):
         if self.instance.pk:  # a cell never moves to another framework or row
             for name in ("framework", model.row_field):
                 self.fields.pop(name, None)
-        for name, field in self.fields.items():
-            if name not in ("framework", model.row_field, "loaded", "id"):
-                field.widget.attrs.setdefault("aria-label", field.label)
+
+    def has_changed(self):
+        # A new cell's framework and row say where it goes, not what it says:
+        # it is changed only once the editor fills something in.
+        if self.instance.pk is None:
+            identity = ("framework", self._meta.model.row_field)
+            return any(name not in identity for name in self.changed_data)
+        return super().has_changed()
 
     def fill(self, name, value):
         """Set ``name`` as if the editor had typed ``value`` (for page-wide options)."""
@@ -191,11 +201,19 @@ def matrix(model_admin, request):
     frameworks = chosen or list(Framework.objects.all())
     row_model = opts.get_field(model.row_field).related_model
     rows = row_model.objects.all()
+    category = filters.cleaned_data["category"] if model is Support else None
     if model is Support:
         rows = rows.select_related("category")
-        if filters.cleaned_data["category"]:
-            rows = rows.filter(category=filters.cleaned_data["category"])
-    rows = list(rows)
+        if category is not None:
+            rows = rows.filter(category=category)
+    # A page holds about MATRIX_CELLS cells: a single framework's column whole,
+    # the full grid a few rows at a time.
+    rows_page = Paginator(list(rows), max(1, MATRIX_CELLS // len(frameworks)))
+    try:
+        rows_page = rows_page.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("No such page of the matrix.") from error
+    rows = list(rows_page)
     cells = (
         model.objects.filter(framework__in=frameworks, **{f"{model.row_field}__in": rows})
         .prefetch_related("sources")
@@ -240,12 +258,17 @@ def matrix(model_admin, request):
             request, "Nothing was saved: please correct the cells marked below.", messages.ERROR
         )
     by_position = {}
+    names = {("framework", f.pk): f.name for f in frameworks}
+    names.update({("row", row.pk): row.name for row in rows})
     for form in formset.forms:
         framework_id = form.instance.framework_id or _initial_id(form, "framework")
         row_id = getattr(form.instance, f"{model.row_field}_id") or _initial_id(
             form, model.row_field
         )
         by_position[(framework_id, row_id)] = form
+        cell = f"{names.get(('framework', framework_id))} · {names.get(('row', row_id))}"
+        for field in form.visible_fields():  # every input says which cell it is
+            field.field.widget.attrs["aria-label"] = f"{cell}: {field.label}"
     grid = []
     for row in rows:
         cells_of_row = [by_position.get((f.pk, row.pk)) for f in frameworks]
@@ -261,6 +284,10 @@ def matrix(model_admin, request):
             "tab": tab,
             "tabs": [(t, matrix_url(m, [f.pk for f in chosen])) for m, t in MATRIX_TABS.items()],
             "filters": filters,
+            "category": category,
+            "rows_page": rows_page,
+            "page_query": _without_page(request),
+            "categories": _category_tabs(request, category) if model is Support else [],
             "frameworks": frameworks,
             "single": len(frameworks) == 1,
             "grid": grid,
@@ -270,6 +297,24 @@ def matrix(model_admin, request):
             "can_change": request.user.has_perm(perm % "change"),
         },
     )
+
+
+def _without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _category_tabs(request, current):
+    """Links to the same matrix, one feature category each, and to all of them."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    tabs = []
+    for category in [*FeatureCategory.objects.all(), None]:
+        query["category"] = category.slug if category else ""
+        tabs.append((category.name if category else "All", query.urlencode(),
+                     category == current))  # fmt: skip
+    return tabs
 
 
 def _initial_id(form, name):
@@ -309,6 +354,7 @@ LABELS = {
     Adoption: ("company__name", "how"),
     ProCon: ("kind", "title"),
 }
+SOON = datetime.timedelta(days=30)
 
 
 class RecheckFilter(forms.Form):
@@ -335,6 +381,17 @@ class RecheckFilter(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def listed(self, model, pk, verified_on, cited, today):
+        """Whether a fact with these values is one the editor asked to see."""
+        show = self.cleaned_data["show"] or "due"
+        if show == "all":
+            return True
+        if show == "unsourced":
+            return not cited
+        due = model.due_date(verified_on, pk)
+        day = self.cleaned_data["due"] or (today + SOON if show == "soon" else today)
+        return due is None or due <= day or (show == "due" and not cited)
+
 
 class VerifyForm(forms.Form):
     source = forms.ModelChoiceField(
@@ -350,32 +407,27 @@ class VerifyForm(forms.Form):
     )
 
 
-def _matching(filters, today):
-    """{model: queryset} of the facts the re-check filters select."""
+def _facts(filters):
+    """{model: queryset} of the facts the filters can select, with ``cited``.
+
+    Due dates are worked out in Python from ``verified_on`` and the row id
+    (see Fact.due_date), which keeps these queries plain.
+    """
     data = filters.cleaned_data
-    show = data["show"] or "due"
-    day = data["due"] or (today + datetime.timedelta(30) if show == "soon" else today)
     selected = {}
     for name, model in KINDS.items():
         if data["kind"] and data["kind"] != name:
             continue
-        rows = model.objects.all() if model is Framework else model.objects.checked()
+        rows = model.objects.checked()
         if data["framework"]:
-            key = "pk" if model is Framework else "framework"
-            rows = rows.filter(**{key: data["framework"]})
+            key = "pk" if model is Framework else "framework_id"
+            rows = rows.filter(**{key: data["framework"].pk})
         through = model.sources.through
         owner = next(f.name for f in through._meta.concrete_fields if f.related_model is model)
         links = through.objects.filter(**{owner: OuterRef("pk")})
         if data["source"]:
             rows = rows.filter(Exists(links.filter(source=data["source"])))
-        due = Q(pk__in=rows.due(day).values("pk"))
-        if show == "unsourced":
-            rows = rows.filter(~Exists(links))
-        elif show == "due":
-            rows = rows.filter(due | ~Exists(links))
-        elif show == "soon":
-            rows = rows.filter(due)
-        selected[model] = rows.order_by()
+        selected[model] = rows.annotate(cited=Exists(links)).order_by()
     return selected
 
 
@@ -387,12 +439,12 @@ def recheck(model_admin, request):
     filters = RecheckFilter(request.GET)  # a POST keeps them in its address
     if not filters.is_valid():
         return render_bad_filter(model_admin, request, filters, "Facts to re-check")
-    matching = _matching(filters, today)
+    facts = _facts(filters)
     verify = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not model_admin.has_change_permission(request):
             raise PermissionDenied
-        keys = _selected(request.POST, matching)
+        keys = _selected(request.POST, facts, filters, today)
         if verify.is_valid() and keys:
             marked = mark_verified(keys, request.user, **verify.cleaned_data)
             model_admin.message_user(
@@ -405,19 +457,19 @@ def recheck(model_admin, request):
         if not keys:
             model_admin.message_user(request, "Select the facts you checked.", messages.ERROR)
     rows = []
-    for model, queryset in matching.items():
-        framework_name = "name" if model is Framework else "framework__name"
-        values = queryset.annotate(cited=Count("sources")).values(
-            "pk", "verified_on", "cited", framework_name, *LABELS[model]
-        )
-        for row in values:
-            rows.append(_recheck_row(model, row))
-    rows.sort(key=lambda r: (r["due_on"] or datetime.date.min, r["framework"], r["fact"]))
+    for model, queryset in facts.items():
+        name = "name" if model is Framework else "framework__name"
+        for row in queryset.values("pk", "verified_on", "cited", name, *LABELS[model]):
+            if filters.listed(model, row["pk"], row["verified_on"], row["cited"], today):
+                due = model.due_date(row["verified_on"], row["pk"])
+                rows.append((due or datetime.date.min, row[name], model, row))
+    rows.sort(key=lambda r: r[:2])
     paginator = Paginator(rows, RECHECK_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404("No such page of facts to re-check.") from error
+    page.object_list = [_recheck_row(model, row, today) for _, _, model, row in page]
     query = request.GET.copy()
     query.pop("page", None)
     source = filters.cleaned_data["source"]
@@ -435,103 +487,106 @@ def recheck(model_admin, request):
             "query": query.urlencode(),
             "source": source,
             "source_url": source and reverse("admin:comparisons_source_change", args=[source.pk]),
-            "today": today,
             "months": (Framework.review_months(), Support.review_months()),
             "media": model_admin.media + verify.media,
         },
     )
 
 
-def _recheck_row(model, row):
-    name = model._meta.model_name
-    framework = row.get("name") or row.get("framework__name")
+@functools.cache
+def _changelist(model):
+    return reverse(f"admin:comparisons_{model._meta.model_name}_changelist")
+
+
+def _recheck_row(model, row, today):
     if model is Framework:
-        fact = "Profile (version, licence, dates, links)"
-    elif model is Support:
-        fact = f"{row['feature__name']}: {dict(Support.Level.choices)[row['level']]}"
-    elif model is Fit:
-        fact = f"{row['use_case__name']}: {Fit.Level(row['level']).label}"
+        framework, fact = row["name"], "Profile (version, licence, dates, links)"
     else:
-        fact = ": ".join(str(row[field]) for field in LABELS[model])
+        framework = row["framework__name"]
+        if model is Support:
+            fact = f"{row['feature__name']}: {Support.Level(row['level']).label}"
+        elif model is Fit:
+            fact = f"{row['use_case__name']}: {Fit.Level(row['level']).label}"
+        else:
+            fact = ": ".join(str(row[field]) for field in LABELS[model])
     verified = row["verified_on"]
-    due_on = None
-    if verified is not None:
-        due_on = verified + datetime.timedelta(
-            model.review_days()[row["pk"] % len(model.review_days())]
-        )
-    reasons = []
-    if verified is None:
-        reasons.append("never checked")
-    elif due_on <= timezone.localdate():
-        reasons.append(f"due since {due_on:%d %b %Y}")
+    due = model.due_date(verified, row["pk"])
+    if due is None:
+        reasons = ["never checked"]
     else:
-        reasons.append(f"due {due_on:%d %b %Y}")
+        reasons = [f"{'due since' if due <= today else 'due'} {due:%d %b %Y}"]
     if not row["cited"]:
         reasons.append("cites no source")
     return {
-        "key": f"{name}:{row['pk']}",
+        "key": f"{model._meta.model_name}:{row['pk']}",
         "kind": model._meta.verbose_name,
         "framework": framework,
         "fact": fact,
         "verified_on": verified,
-        "due_on": due_on,
         "reasons": ", ".join(reasons),
-        "url": reverse(f"admin:comparisons_{name}_change", args=[row["pk"]]),
+        "url": f"{_changelist(model)}{row['pk']}/change/",
     }
 
 
-def _selected(post, matching):
-    """{model: [pk]} the editor ticked, or every matching fact when they asked for all."""
+def _selected(post, facts, filters, today):
+    """{model: [pk]} the editor ticked, or every listed fact when they asked for all."""
     if post.get("all_matching") == "1":
         return _ids(
-            queryset.values_list(Value(model._meta.model_name), "pk")
-            for model, queryset in matching.items()
+            (
+                queryset.values_list(Value(model._meta.model_name), "pk", "verified_on", "cited")
+                for model, queryset in facts.items()
+            ),
+            lambda model, pk, verified_on, cited: filters.listed(
+                model, pk, verified_on, cited, today
+            ),
         )
     keys = {}
     for key in post.getlist("fact"):
         name, _, pk = key.partition(":")
         if name in KINDS and pk.isdigit():
             keys.setdefault(KINDS[name], set()).add(int(pk))
-    if not keys:
-        return {}
-    return _ids(model.objects.filter(pk__in=pks).values_list(Value(model._meta.model_name), "pk")
-                for model, pks in keys.items())  # fmt: skip
+    return _ids(
+        model.objects.filter(pk__in=pks).order_by().values_list(
+            Value(model._meta.model_name), "pk", "verified_on", Value(True)
+        )
+        for model, pks in keys.items()
+    )  # fmt: skip
 
 
-def _ids(querysets):
-    """Run (kind, pk) querysets as one UNION query; {model: [pk]}."""
+def _ids(querysets, keep=None):
+    """Run (kind, pk, verified_on, cited) querysets as one UNION query; {model: [pk]}."""
     querysets = list(querysets)
     if not querysets:
         return {}
     first, *rest = querysets
-    union = first.union(*rest, all=True) if rest else first
     found = {}
-    for name, pk in union:
-        found.setdefault(KINDS[name], []).append(pk)
+    for name, pk, verified_on, cited in first.union(*rest, all=True) if rest else first:
+        model = KINDS[name]
+        if keep is None or keep(model, pk, verified_on, cited):
+            found.setdefault(model, []).append(pk)
     return found
 
 
 def mark_verified(facts, user, source, note="", method=Verification.Method.EDITOR):
     """Record that ``facts`` ({model: [pk]}) were checked today against ``source``.
 
-    One UPDATE per kind of fact and one INSERT per batch of verification records,
-    whatever the number of facts.
+    One UPDATE per kind of fact and a couple of INSERTs, whatever the number of facts.
     """
-    now = timezone.now()
-    today = timezone.localdate()
-    records = []
+    types = ContentType.objects.get_for_models(*facts)
     with transaction.atomic():
+        verification = Verification.objects.create(
+            checked_by=user, method=method, source=source, note=note
+        )
+        rows = []
         for model, pks in facts.items():
-            model.objects.filter(pk__in=pks).update(verified_on=today)
-            fact_type = ContentType.objects.get_for_model(model)
-            records += [
-                Verification(fact_type=fact_type, fact_id=pk, checked_at=now, checked_by=user,
-                             method=method, source=source, note=note)
+            model.objects.filter(pk__in=pks).update(verified_on=timezone.localdate())
+            rows += [
+                VerifiedFact(verification=verification, fact_type=types[model], fact_id=pk)
                 for pk in pks
-            ]  # fmt: skip
-        Verification.objects.bulk_create(records)
+            ]
+        VerifiedFact.objects.bulk_create(rows)
         content_changed()  # update() sends no signals
-    return len(records)
+    return len(rows)
 
 
 def source_link(source):
@@ -571,15 +626,14 @@ def timeline(model_admin, request, object_id):
     framework = get_object_or_404(Framework, pk=object_id)
     if not model_admin.has_view_or_change_permission(request, framework):
         raise PermissionDenied
-    entries = pages.fact_changes([framework], pages.fact_histories([framework]),
-                                 pages.row_names())  # fmt: skip
-    records = {}
-    for entry in entries:
-        records.setdefault(type(entry.record).instance_type, set()).add(entry.record.id)
-    for verification in Verification.objects.of_facts(records).select_related(
-        "checked_by", "source", "fact_type"
-    ):
-        entries.append(pages.verification_change(verification, framework, entries))
+    histories = pages.fact_histories([framework])
+    entries = pages.fact_changes([framework], histories, pages.row_names())
+    # Every row the framework has had, from the history just read.
+    facts = {model: {record.id for record in records} for model, records in histories.items()}
+    checked = VerifiedFact.objects.of_facts(facts).select_related(
+        "fact_type", "verification__checked_by", "verification__source"
+    )
+    entries += [pages.verification_change(fact, framework, entries) for fact in checked]
     entries.sort(key=lambda entry: entry.date, reverse=True)
     paginator = Paginator(entries, TIMELINE_PAGE_SIZE)
     try:

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower, Mod
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -132,13 +132,6 @@ class FactQuerySet(models.QuerySet):
         placeholder = self.model.PLACEHOLDER
         return self.filter(**placeholder) if placeholder else self.none()
 
-    def due(self, day):
-        """Rows due for a re-check on or before ``day``, or never checked."""
-        condition = Q(verified_on__isnull=True)
-        for group, days in enumerate(self.model.review_days()):
-            condition |= Q(review_group=group, verified_on__lte=day - datetime.timedelta(days))
-        return self.annotate(review_group=Mod("pk", REVIEW_GROUPS)).filter(condition)
-
 
 class Fact(models.Model):
     """Fields every fact row shares: its citations and its last check."""
@@ -179,13 +172,16 @@ class Fact(models.Model):
             getattr(self, name) == value for name, value in self.PLACEHOLDER.items()
         )
 
+    @classmethod
+    def due_date(cls, verified_on, pk):
+        """When a fact checked on ``verified_on`` should be checked again (None: never was)."""
+        if verified_on is None:
+            return None
+        return verified_on + datetime.timedelta(cls.review_days()[(pk or 0) % REVIEW_GROUPS])
+
     @property
     def due_on(self):
-        """When this fact should be checked again (None: it never was)."""
-        if self.verified_on is None:
-            return None
-        days = self.review_days()[(self.pk or 0) % REVIEW_GROUPS]
-        return self.verified_on + datetime.timedelta(days)
+        return self.due_date(self.verified_on, self.pk)
 
 
 class PublishableQuerySet(SlugQuerySet):
@@ -219,7 +215,7 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class FrameworkQuerySet(PublishableQuerySet):
+class FrameworkQuerySet(PublishableQuerySet, FactQuerySet):
     pass
 
 
@@ -874,29 +870,19 @@ def add_placeholders(model, frameworks, rows):
     )  # fmt: skip
 
 
-class VerificationQuerySet(models.QuerySet):
-    def of_facts(self, facts_by_model):
-        """Verifications of the given rows: ``{model: [pk, ...]}`` (one query)."""
-        condition = Q(pk__in=[])
-        for model, pks in facts_by_model.items():
-            condition |= Q(fact_type=ContentType.objects.get_for_model(model), fact_id__in=pks)
-        return self.filter(condition)
-
-
 class Verification(models.Model):
-    """One check of one fact against a source: who, when, against what, and a note.
+    """One check of some facts against a source: who, when, against what, and a note.
 
     A fact's ``verified_on`` is the day of its latest check; these rows are the
-    evidence behind it, shown in the framework's timeline.
+    evidence behind it, shown in the framework's timeline. One check covers every
+    fact an editor ticked together (or a machine check's run), so recording
+    hundreds costs a handful of queries.
     """
 
     class Method(models.TextChoices):
         EDITOR = "editor", "By an editor"
         MACHINE = "machine", "Automatically"
 
-    fact_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    fact_id = models.PositiveBigIntegerField()
-    fact = GenericForeignKey("fact_type", "fact_id")
     checked_at = models.DateTimeField(default=timezone.now)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -912,18 +898,42 @@ class Verification(models.Model):
         null=True,
         blank=True,
         related_name="verifications",
-        help_text="The document the fact was checked against.",
+        help_text="The document the facts were checked against.",
     )
     note = models.CharField(
         max_length=200, blank=True, help_text="Where exactly, e.g. 'Quart docs, extensions page'."
     )
 
-    objects = VerificationQuerySet.as_manager()
-
     class Meta:
         ordering = ["-checked_at"]
-        indexes = [models.Index(fields=["fact_type", "fact_id"])]
 
     def __str__(self):
         who = self.checked_by or self.get_method_display().lower()
-        return f"{self.fact_type.model} {self.fact_id} checked {self.checked_at:%Y-%m-%d} ({who})"
+        return f"Checked {self.checked_at:%Y-%m-%d} by {who}"
+
+
+class VerifiedFactQuerySet(models.QuerySet):
+    def of_facts(self, facts_by_model):
+        """The checks of the given rows: ``{model: [pk, ...]}`` (one query)."""
+        types = ContentType.objects.get_for_models(*facts_by_model)
+        condition = Q(pk__in=[])
+        for model, pks in facts_by_model.items():
+            condition |= Q(fact_type=types[model], fact_id__in=pks)
+        return self.filter(condition)
+
+
+class VerifiedFact(models.Model):
+    """A fact one verification covered."""
+
+    verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="facts")
+    fact_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    fact_id = models.PositiveBigIntegerField()
+    fact = GenericForeignKey("fact_type", "fact_id")
+
+    objects = VerifiedFactQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["fact_type", "fact_id"])]
+
+    def __str__(self):
+        return f"{self.fact_type.model} {self.fact_id}: {self.verification}"

@@ -252,18 +252,19 @@ def fact_changes(frameworks, histories, names):
     return changes
 
 
-def verification_change(verification, framework, changes):
-    """A verification as a timeline entry, named like the fact's own changes."""
+def verification_change(checked, framework, changes):
+    """A fact's check (a VerifiedFact) as a timeline entry, named like its changes."""
     subject = next(
         (
             change.subject
             for change in changes
             if change.record is not None
-            and type(change.record).instance_type._meta.model_name == verification.fact_type.model
-            and change.record.id == verification.fact_id
+            and type(change.record).instance_type._meta.model_name == checked.fact_type.model
+            and change.record.id == checked.fact_id
         ),
-        f"{verification.fact_type.name} {verification.fact_id}",
+        f"{checked.fact_type.name} {checked.fact_id}",
     )
+    verification = checked.verification
     against = f" against “{verification.source.title}”" if verification.source else ""
     note = f": {verification.note}" if verification.note else ""
     return Change(

@@ -15,6 +15,7 @@ way, and a row somebody else deleted meanwhile is reported, not an error.
 """
 
 import datetime
+import functools
 import json
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.models import InlineForeignKeyField
 from django.forms.utils import ErrorDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -329,6 +331,9 @@ class KnownLabels:
 
     known = None  # {str(pk): label}
 
+    def get_url(self):
+        return _autocomplete_url(self.url_name % self.admin_site.name)
+
     def optgroups(self, name, value, attr=None):
         selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
         if self.known is None or not set(selected) <= self.known.keys():
@@ -341,6 +346,11 @@ class KnownLabels:
                 self.create_option(name, pk, self.known[pk], set(selected), len(options))
             )
         return [(None, options, 0)]
+
+
+@functools.cache
+def _autocomplete_url(name):
+    return reverse(name)
 
 
 class KnownLabelsSelect(KnownLabels, AutocompleteSelect):

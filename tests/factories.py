@@ -199,6 +199,7 @@ def build_catalogue(frameworks=12, categories=6, features_per_category=10, trait
             for i in range(pros_cons)
         ),
     ]
+    facts.append(fws)  # profiles cite sources too
     for rows in facts:
         through = rows[0].sources.through
         owner = rows[0]._meta.model_name

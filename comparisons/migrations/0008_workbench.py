@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
             name='Verification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fact_id', models.PositiveBigIntegerField()),
                 ('checked_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('method', models.CharField(choices=[('editor', 'By an editor'), ('machine', 'Automatically')], default='editor', max_length=10)),
                 ('note', models.CharField(blank=True, help_text="Where exactly, e.g. 'Quart docs, extensions page'.", max_length=200)),
@@ -169,16 +168,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='verification',
-            name='fact_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype'),
-        ),
-        migrations.AddField(
-            model_name='verification',
             name='source',
-            field=models.ForeignKey(blank=True, help_text='The document the fact was checked against.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='verifications', to='comparisons.source'),
+            field=models.ForeignKey(blank=True, help_text='The document the facts were checked against.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='verifications', to='comparisons.source'),
         ),
-        migrations.AddIndex(
-            model_name='verification',
-            index=models.Index(fields=['fact_type', 'fact_id'], name='comparisons_fact_ty_a87132_idx'),
+        migrations.CreateModel(
+            name='VerifiedFact',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('fact_id', models.PositiveBigIntegerField()),
+                ('fact_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                ('verification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facts', to='comparisons.verification')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['fact_type', 'fact_id'], name='comparisons_fact_ty_c88782_idx')],
+            },
         ),
     ]

@@ -40,7 +40,7 @@ def grant_editors(apps, schema_editor):
     editors.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="comparisons",
-            codename__in=["view_verification", "add_verification"],
+            codename__in=["view_verification", "add_verification", "view_verifiedfact", "add_verifiedfact"],
         )
     )
 
