@@ -463,7 +463,7 @@ def recheck(model_admin, request):
             if filters.listed(model, row["pk"], row["verified_on"], row["cited"], today):
                 due = model.due_date(row["verified_on"], row["pk"])
                 rows.append((due or datetime.date.min, row[name], model, row))
-    rows.sort(key=lambda r: r[:2])
+    rows.sort(key=lambda r: (r[0], r[1], r[2]._meta.model_name, r[3]["pk"]))
     paginator = Paginator(rows, RECHECK_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))

@@ -23,6 +23,7 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.models.signals import post_save
 from django.forms.models import InlineForeignKeyField
 from django.forms.utils import ErrorDict
 from django.urls import reverse
@@ -243,14 +244,16 @@ class ConflictCheckedForm(forms.ModelForm):
                 ValidationError(
                     format_html(
                         '<span class="conflict" role="group" aria-label="Which {} to keep">'
-                        "Someone else changed this while you were editing. Choose the "
-                        "value to keep; the other stays in the history."
-                        '<input type="hidden" name="{}" value="">'
-                        '<label class="conflict-choice"><input type="radio" name="{}" '
-                        'value="theirs"> {}<span class="conflict-value">{}</span></label>'
-                        '<label class="conflict-choice"><input type="radio" name="{}" '
-                        'value="mine"> Yours<span class="conflict-value">{}</span></label>'
-                        "</span>",
+                        '<span class="conflict-note">Someone else changed this while you were '
+                        "editing. Choose the value to keep; the other stays in the history."
+                        '</span><input type="hidden" name="{}" value="">'
+                        '<span class="conflict-values">'
+                        '<label class="conflict-choice"><span class="conflict-who">'
+                        '<input type="radio" name="{}" value="theirs"> {}</span>'
+                        '<span class="conflict-value">{}</span></label>'
+                        '<label class="conflict-choice"><span class="conflict-who">'
+                        '<input type="radio" name="{}" value="mine"> Yours</span>'
+                        '<span class="conflict-value">{}</span></label></span></span>',
                         field.verbose_name,
                         keep,
                         keep,
@@ -262,6 +265,16 @@ class ConflictCheckedForm(forms.ModelForm):
                     code="conflict",
                 ),
             )
+        self.add_error(
+            None,
+            ValidationError(
+                "Someone else saved this %(what)s while you were editing. Their changes to "
+                "other fields are kept, and so are yours. Where you both changed a field, "
+                "choose which value to keep, then save again.",
+                params={"what": self._meta.model._meta.verbose_name},
+                code="conflict",
+            ),
+        )
 
     def _widget_data_value(self, widget, html_name):
         if html_name in self._shown:
@@ -285,7 +298,7 @@ class ConflictCheckedForm(forms.ModelForm):
         """The columns a save of an existing row writes: what this editor changed."""
         opts = self._meta.model._meta
         names = [name for name in self.changes if not opts.get_field(name).many_to_many]
-        if names:
+        if self.changes:
             names += [
                 field.name
                 for field in opts.concrete_fields
@@ -293,21 +306,42 @@ class ConflictCheckedForm(forms.ModelForm):
             ]
         return names
 
+    def save_changes(self):
+        """Write this editor's changes to the saved row, as one save with one history entry.
+
+        Links (sources) are set first and without history of their own, so the
+        row's single history entry records the new links with the new values.
+        """
+        instance = self.instance
+        links = [
+            name for name, field in self.tracked() if field.many_to_many and name in self.changes
+        ]
+        if links:
+            instance.skip_history_when_saving = True
+            try:
+                for name in links:
+                    instance._meta.get_field(name).save_form_data(instance, self.cleaned_data[name])
+            finally:
+                del instance.skip_history_when_saving
+        fields = self.update_fields()
+        if fields:
+            instance.save(update_fields=fields)
+        elif links:  # a row without a timestamp: announce the change of links
+            post_save.send(sender=type(instance), instance=instance, created=False,
+                           update_fields=None, raw=False, using=instance._state.db)  # fmt: skip
+        self._links_saved = True
+
     def save(self, commit=True):
         if not commit or self.changes is None or self.instance._state.adding:
             return super().save(commit)
-        fields = self.update_fields()
-        if fields:
-            self.instance.save(update_fields=fields)
-        self._save_m2m()
+        self.save_changes()
         return self.instance
 
     def _save_m2m(self):
         if self.changes is None or self.instance._state.adding:
             return super()._save_m2m()
-        for name, field in self.tracked():
-            if field.many_to_many and name in self.changes:
-                field.save_form_data(self.instance, self.cleaned_data[name])
+        if not getattr(self, "_links_saved", False):
+            self.save_changes()
 
 
 class InlineConflictCheckedForm(ConflictCheckedForm):

@@ -119,9 +119,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         """Write only what this editor changed; a save that changes nothing writes nothing."""
         obj._history_user = request.user
         if change and form.changes is not None:
-            fields = form.update_fields()
-            if fields:
-                obj.save(update_fields=fields)
+            form.save_changes()
         else:
             obj.save()
 

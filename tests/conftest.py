@@ -72,3 +72,49 @@ def editor(django_user_model):
     user = django_user_model.objects.create_user("eddie", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+# --- Browser tests (tests/test_browser*.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server_env(tmp_path_factory):
+    """A gunicorn server with the production settings over a seeded database."""
+    from .liveserver import running_server, server_env
+
+    workdir = tmp_path_factory.mktemp("live")
+    with running_server(workdir) as url:
+        yield url, server_env(workdir)
+
+
+@pytest.fixture(scope="session")
+def site(live_server_env):
+    return live_server_env[0]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    from pathlib import Path
+
+    from .browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI; .ci/run should install it")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

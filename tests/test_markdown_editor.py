@@ -113,3 +113,35 @@ def test_an_upload_without_a_file_is_a_400(staff_client):
     response = staff_client.post(UPLOAD, {}, **AJAX)
     assert response.status_code == 400
     assert stored_files() == []
+
+
+def test_new_faq_entries_left_without_a_position_take_the_next_free_ones(staff_client):
+    from django.urls import reverse
+
+    from comparisons.models import ArticleFramework, FaqEntry
+
+    from .factories import ArticleFactory, FaqEntryFactory, FrameworkFactory
+    from .htmlforms import form_data
+
+    article = ArticleFactory()
+    for position, framework in enumerate(FrameworkFactory.create_batch(2), 1):
+        ArticleFramework.objects.create(article=article, framework=framework, position=position)
+    FaqEntryFactory(article=article, order=1)
+    FaqEntryFactory(article=article, order=4)
+    url = reverse("admin:comparisons_article_change", args=[article.pk])
+    page = staff_client.get(url).text
+    assert 'name="faq-__prefix__-order"' in page
+    assert 'name="faq-__prefix__-order" value=' not in page  # no 0 to clash with
+    data = form_data(page, "article_form")
+    data["faq-TOTAL_FORMS"] = "4"
+    for n, question in [(2, "New one?"), (3, "New two?")]:
+        data.update({f"faq-{n}-order": "", f"faq-{n}-question": question,
+                     f"faq-{n}-answer": "An answer."})  # fmt: skip
+
+    assert staff_client.post(url, data).status_code == 302
+    assert list(FaqEntry.objects.filter(article=article).values_list("question", "order")) == [
+        (FaqEntry.objects.get(article=article, order=1).question, 1),
+        (FaqEntry.objects.get(article=article, order=4).question, 4),
+        ("New one?", 5),
+        ("New two?", 6),
+    ]

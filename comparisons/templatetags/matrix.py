@@ -21,7 +21,7 @@ def matrix_cell(form, single=False):
     errors = form.non_field_errors()
     return format_html(
         '{}{}<div class="cell-main">{}{}</div><details class="cell-more"{}>'
-        "<summary>{}</summary>{}</details>",
+        '<summary>{}</summary><div class="cell-fields">{}</div></details>',
         hidden,
         format_html('<div class="cell-error">{}</div>', errors) if errors else "",
         main,
