@@ -143,15 +143,26 @@ def test_adding_a_framework_with_every_feature_sourced_takes_under_40_clicks(
     page.context.close()
 
 
-def test_a_contradictory_matrix_cell_is_refused_on_that_cell(site, browser, editor_names):
+def test_changing_a_level_offers_to_clear_the_extension_and_a_contradiction_is_refused(
+    site, browser, editor_names
+):
     page = editor_page(browser, site, "ada")
-    page.goto(site + "/admin/comparisons/support/matrix/?framework=5")  # aiohttp's column
-    level = page.locator("#matrix-form select[name$='-level']").first
-    level.select_option("none")
-    prompt = page.locator(".level-prompt").first
-    if prompt.count():  # the cell had an extension: the page offers to clear it
-        assert "may no longer fit" in prompt.inner_text()
-    page.locator("#matrix-form input[name$='-via']").first.fill("some-package")
+    page.goto(site + "/admin/comparisons/support/matrix/?kind=support&framework=5")  # aiohttp
+    named = page.locator(
+        "#matrix-form td.cell", has=page.locator("input[name$='-via'][value]:not([value=''])")
+    )
+    cell = named.first
+    extension = cell.locator("input[name$='-via']").input_value()
+    cell.locator("select[name$='-level']").select_option("none")
+    prompt = cell.locator(".level-prompt")
+    assert f"“{extension}” may no longer fit “Not available”" in prompt.inner_text()
+    shot(page, "admin-matrix-level-prompt", full_page=False)
+    prompt.get_by_role("button", name="Clear extension and note").click()
+    assert cell.locator("input[name$='-via']").input_value() == ""
+
+    other = page.locator("#matrix-form td.cell").nth(0)
+    other.locator("select[name$='-level']").select_option("built-in")
+    other.locator("input[name$='-via']").fill("some-package")  # a contradiction
     page.get_by_role("button", name="Save changed cells").click()
     assert "Nothing was saved" in page.inner_text(".messagelist")
     assert "names no extension" in page.inner_text(".cell-errors")

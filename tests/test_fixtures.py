@@ -66,6 +66,17 @@ def test_every_use_case_has_a_fit_for_every_framework():
         assert use_case.fits.count() == len(FRAMEWORKS), use_case
 
 
+def test_no_support_cell_contradicts_its_extension():
+    """Built in, none and "not checked yet" name no extension; extension levels name one."""
+    contradictions = [str(row) for row in Support.objects.all() if row.extension_problem()]
+    assert contradictions == []
+
+
+def test_the_initial_content_has_no_placeholder_left_to_fill():
+    for model in (Support, TraitValue, Fit):
+        assert not model.objects.unchecked().exists(), model
+
+
 @pytest.mark.parametrize("model", [Support, TraitValue, Fit, Adoption, ProCon])
 def test_every_fact_row_cites_at_least_one_source(model):
     unsourced = [str(row) for row in model.objects.all() if not row.sources.exists()]
