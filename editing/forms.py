@@ -234,7 +234,11 @@ class ConflictCheckedForm(forms.ModelForm):
             field = fields[name]
             who, when = last_change(row, name)
             saved_by = (
-                format_html("Saved by {} at {}", who or "someone", f"{when:%H:%M on %d %b}")
+                format_html(
+                    "Saved by {} at {}",
+                    who or "someone",
+                    f"{timezone.localtime(when):%H:%M on %d %b}",
+                )
                 if when
                 else "Saved now"
             )
