@@ -244,12 +244,20 @@ def matrix(model_admin, request):
     )
     options = MatrixOptions(request.POST if bound else None)
     if bound and formset.is_valid() and options.is_valid():
-        saved = _save_cells(formset, options.cleaned_data["cite"])
+        saved, unsourced = _save_cells(formset, options.cleaned_data["cite"])
         for sentence in formset.vanished():
             model_admin.message_user(request, sentence, messages.WARNING)
         model_admin.message_user(
             request, f"Saved {saved} cell{'s' if saved != 1 else ''}.", messages.SUCCESS
         )
+        if unsourced:
+            model_admin.message_user(
+                request,
+                f"{unsourced} of them cite no source: add one under “details”, or for many "
+                "cells at once with “Also cite”. Facts without a source are listed on the "
+                "re-check page.",
+                messages.WARNING,
+            )
         return redirect(request.get_full_path())
     if bound:
         for sentence in formset.vanished():
@@ -323,9 +331,9 @@ def _initial_id(form, name):
 
 
 def _save_cells(formset, cite):
-    """Save every changed cell, with the page-wide sources; returns how many."""
+    """Save every changed cell, with the page-wide sources: (how many, how many unsourced)."""
     today = timezone.localdate()
-    saved = 0
+    saved = unsourced = 0
     with transaction.atomic():
         for form in formset.forms:
             if not form.has_changed() or getattr(form, "vanished", None):
@@ -339,7 +347,8 @@ def _save_cells(formset, cite):
                 form.fill("verified_on", today)
             form.save()
             saved += 1
-    return saved
+            unsourced += not form.cleaned_data.get("sources")
+    return saved, unsourced
 
 
 # --- Facts to re-check ---------------------------------------------------------------

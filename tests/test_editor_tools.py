@@ -191,6 +191,15 @@ def test_a_missing_cell_can_be_filled_and_sources_cited_for_every_changed_cell(e
     support = Support.objects.get(framework=framework, feature=feature)
     assert support.level == "built-in"
     assert list(support.sources.all()) == [source]
+    assert support.verified_on == timezone.localdate()  # filling a cell is checking it
+
+
+def test_saving_cells_without_a_source_says_so(editor_client):
+    support = SupportFactory(level="none")
+    url, data = matrix_for(editor_client, support.framework)
+    data[f"{cell_prefix(data, support)}-note"] = "Checked, no source at hand."
+    response = editor_client.post(url, data, follow=True)
+    assert "1 of them cite no source" in response.text
 
 
 def test_viewers_without_change_rights_can_read_the_matrix_but_not_save(django_user_model, client):
