@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.forms.models import BaseModelFormSet, modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +33,7 @@ from .models import (
     FACT_MODELS,
     GRID_MODELS,
     Adoption,
+    Basis,
     FeatureCategory,
     Fit,
     Framework,
@@ -436,7 +437,13 @@ def _facts(filters):
         links = through.objects.filter(**{owner: OuterRef("pk")})
         if data["source"]:
             rows = rows.filter(Exists(links.filter(source=data["source"])))
-        selected[model] = rows.annotate(cited=Exists(links)).order_by()
+        # "Cites no source" is a problem for a sourced fact, not for our own assessment.
+        cited = Exists(links)
+        if any(f.name == "basis" for f in model._meta.fields):
+            cited = ExpressionWrapper(
+                Q(cited) | Q(basis=Basis.ASSESSMENT), output_field=BooleanField()
+            )
+        selected[model] = rows.annotate(cited=cited).order_by()
     return selected
 
 
@@ -482,6 +489,10 @@ def recheck(model_admin, request):
     query = request.GET.copy()
     query.pop("page", None)
     source = filters.cleaned_data["source"]
+    citing = sum(
+        (Count(f"{model._meta.model_name}_facts", distinct=True) for model in FACT_MODELS),
+        Value(0),
+    )
     return render(
         request,
         "admin/comparisons/facts_to_recheck.html",
@@ -497,6 +508,7 @@ def recheck(model_admin, request):
             "source": source,
             "source_url": source and reverse("admin:comparisons_source_change", args=[source.pk]),
             "months": (Framework.review_months(), Support.review_months()),
+            "problem_sources": list(Source.objects.with_problems().annotate(citing=citing)),
             "media": model_admin.media + verify.media,
         },
     )

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,15 @@ class SluggedModel(models.Model):
         return (self.slug,)
 
 
+class SourceQuerySet(SlugQuerySet):
+    def with_problems(self):
+        """Sources whose address failed its last check or now answers from elsewhere."""
+        checked = self.filter(checked_at__isnull=False)
+        broken = Q(check_status__isnull=True) | Q(check_status__lt=200) | Q(check_status__gte=400)
+        moved = ~Q(final_url="") & ~Q(final_url=F("url"))
+        return checked.filter(broken | moved)
+
+
 @content
 class Source(models.Model):
     """A public document that settles one or more facts."""
@@ -96,10 +105,21 @@ class Source(models.Model):
         blank=True, help_text="What the source establishes, for editors. Not shown to readers."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Written by `manage.py check_sources`, never by editors.
+    checked_at = models.DateTimeField("address checked", null=True, blank=True, editable=False)
+    check_status = models.PositiveSmallIntegerField(
+        "answer", null=True, blank=True, editable=False,
+        help_text="The HTTP status of the last answer (0: no answer).",
+    )  # fmt: skip
+    final_url = models.URLField("answered from", max_length=500, blank=True, editable=False)
+    redirects = models.JSONField(default=list, blank=True, editable=False)
+    check_error = models.CharField(max_length=200, blank=True, editable=False)
 
-    objects = SlugQuerySet.as_manager()
+    objects = SourceQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=[
+        "checked_at", "check_status", "final_url", "redirects", "check_error"
+    ])  # fmt: skip
 
     class Meta:
         ordering = ["title"]
@@ -109,6 +129,14 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def is_broken(self):
+        return self.checked_at is not None and not 200 <= (self.check_status or 0) < 400
+
+    @property
+    def has_moved(self):
+        return not self.is_broken and bool(self.final_url) and self.final_url != self.url
 
 
 class FactQuerySet(models.QuerySet):
@@ -184,6 +212,37 @@ class Fact(models.Model):
         return self.due_date(self.verified_on, self.pk)
 
 
+class Basis(models.TextChoices):
+    SOURCED = "sourced", "Sourced: it says what its sources say"
+    ASSESSMENT = "assessment", "Our assessment: a judgement, with the evidence it rests on"
+
+
+class Assessable(models.Model):
+    """A fact that is either sourced or our own judgement, and says which."""
+
+    basis = models.CharField(
+        max_length=10,
+        choices=Basis,
+        default=Basis.SOURCED,
+        help_text="Sourced: a source says exactly this. Our assessment: a rating or judgement "
+        "of ours; readers see it labelled as such.",
+    )
+    evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For an assessment: what it rests on, with when you looked, e.g. "
+        "'JetBrains State of Python 2025: 38% of respondents use it (Nov 2026)'. "
+        "Shown to readers.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_assessment(self):
+        return self.basis == Basis.ASSESSMENT
+
+
 class PublishableQuerySet(SlugQuerySet):
     def published(self):
         """Rows readers see: published, with a publish time that has come."""
@@ -253,6 +312,44 @@ class Framework(SluggedModel, Fact):
     current_version = models.CharField(
         max_length=30, blank=True, help_text="Latest stable release when last verified."
     )
+    version_released = models.DateField(
+        "current version released",
+        null=True,
+        blank=True,
+        help_text="When the current version came out.",
+    )
+    python_requires = models.CharField(
+        "Python versions",
+        max_length=60,
+        blank=True,
+        help_text="The Python versions it supports, as its package states them, e.g. '>=3.10'.",
+    )
+    pypi_name = models.CharField(
+        "PyPI name",
+        max_length=100,
+        blank=True,
+        help_text="Its package's name on PyPI, e.g. 'Flask'. `manage.py sync_pypi` then keeps "
+        "the version, its release date, the licence and the Python versions up to date.",
+    )
+    pypi_source = models.ForeignKey(
+        "Source",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The PyPI page the machine-checked facts cite.",
+    )
+    pypi_checked_at = models.DateTimeField(
+        "PyPI facts checked", null=True, blank=True, editable=False
+    )
+    adopters_checked_on = models.DateField(
+        "users last looked for",
+        null=True,
+        blank=True,
+        help_text="The day someone last looked for companies that say, in their own "
+        "publications, that they use it. Shown when none could be confirmed.",
+    )
     status = models.CharField(
         max_length=10,
         choices=Status,
@@ -268,7 +365,8 @@ class Framework(SluggedModel, Fact):
 
     objects = FrameworkQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=["sources"])
+    # The daily machine check's time is not a change of the profile.
+    history = HistoricalRecords(m2m_fields=["sources"], excluded_fields=["pypi_checked_at"])
 
     class Meta(SluggedModel.Meta):
         constraints = [
@@ -464,7 +562,7 @@ class TraitValueQuerySet(FactQuerySet):
 
 
 @content
-class TraitValue(Fact):
+class TraitValue(Assessable, Fact):
     PLACEHOLDER = {"value": ""}
     row_field = "trait"
 
@@ -525,7 +623,7 @@ class FitQuerySet(FactQuerySet):
 
 
 @content
-class Fit(Fact):
+class Fit(Assessable, Fact):
     """How well a framework suits a use case, and why."""
 
     class Level(models.IntegerChoices):
@@ -537,6 +635,13 @@ class Fit(Fact):
 
     PLACEHOLDER = {"level": None}
     row_field = "use_case"
+
+    basis = models.CharField(  # a fit is a judgement, unless a source says it outright
+        max_length=10,
+        choices=Basis,
+        default=Basis.ASSESSMENT,
+        help_text=Assessable._meta.get_field("basis").help_text,
+    )
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="fits")
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="fits")
@@ -636,7 +741,7 @@ class ProConQuerySet(FactQuerySet):
 
 
 @content
-class ProCon(Fact):
+class ProCon(Assessable, Fact):
     class Kind(models.TextChoices):
         PRO = "pro", "Pro"
         CON = "con", "Con"

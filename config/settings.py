@@ -210,6 +210,15 @@ AXES_VERBOSE = False
 FACTS_MAX_AGE_MONTHS = env.int("FACTS_MAX_AGE_MONTHS", default=12)
 FAST_FACTS_MAX_AGE_MONTHS = env.int("FAST_FACTS_MAX_AGE_MONTHS", default=3)
 
+# Machine checks (manage.py check_sources, manage.py sync_pypi; docs/deploy.md).
+SOURCE_CHECK_TIMEOUT = env.float("SOURCE_CHECK_TIMEOUT", default=10.0)
+SOURCE_CHECK_WORKERS = env.int("SOURCE_CHECK_WORKERS", default=8)
+SOURCE_CHECK_USER_AGENT = env(
+    "SOURCE_CHECK_USER_AGENT",
+    default="PickframeFactCheck/1.0 (checks the sources pickframe cites, once a day)",
+)
+PYPI_URL = env("PYPI_URL", default="https://pypi.org")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

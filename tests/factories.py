@@ -239,3 +239,156 @@ def framework_with_facts(sources=2, **kwargs):
     for row in rows:
         row.sources.set(cited)
     return framework
+
+
+# --- A small published site, for code tests that need one --------------------------------
+
+
+def build_site():
+    """A small site built from factories: what code tests use instead of the initial content.
+
+    Five published frameworks (alpha ... epsilon), two feature categories, two traits,
+    two use cases, users, pros and cons, every fact sourced, and a published article
+    "Alpha vs Beta" with a body, a verdict and an FAQ. Returns a namespace of the rows.
+    """
+    from types import SimpleNamespace
+
+    site = SimpleNamespace()
+    site.docs = SourceFactory(title="Alpha docs: databases", publisher="Alpha",
+                              url="https://alpha.example/docs/databases/")  # fmt: skip
+    site.changelog = SourceFactory(title="Beta changelog", publisher="Beta",
+                                   url="https://beta.example/changes/")  # fmt: skip
+    names = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]
+    site.frameworks = [
+        FrameworkFactory(
+            name=name, slug=name.lower(), first_released=datetime.date(2005 + n, 4, 16),
+            creators=f"{name} team", license="MIT", current_version=f"{n + 1}.0",
+            kind=models.Framework.Kind.FULL_STACK if n == 0 else models.Framework.Kind.MICRO,
+            summary=f"{name} is a framework used in tests; it mentions Alpha.",
+        )
+        for n, name in enumerate(names)
+    ]  # fmt: skip
+    site.alpha, site.beta, site.gamma, site.delta, site.epsilon = site.frameworks
+    for framework in site.frameworks:
+        framework.sources.add(site.docs)
+    data = FeatureCategoryFactory(name="Data", slug="data", order=1)
+    security = FeatureCategoryFactory(name="Security", slug="security", order=2)
+    site.orm = FeatureFactory(name="ORM", slug="orm", category=data, in_summary=True,
+                              description="Maps classes to tables.")  # fmt: skip
+    site.admin = FeatureFactory(name="Admin panel", slug="admin-panel", category=data, order=1)
+    site.csrf = FeatureFactory(name="CSRF protection", slug="csrf-protection", category=security)
+    levels = {  # framework: (orm, admin, csrf)
+        "alpha": ("built-in", "built-in", "built-in"),
+        "beta": ("official-extension", "official-extension", "third-party"),
+        "gamma": ("third-party", "third-party", "none"),
+        "delta": ("none", "none", "none"),
+        "epsilon": ("third-party", "none", "built-in"),
+    }
+    for framework in site.frameworks:
+        for feature, level in zip((site.orm, site.admin, site.csrf), levels[framework.slug],
+                                  strict=True):  # fmt: skip
+            named = level in ("official-extension", "third-party")
+            support = SupportFactory(
+                framework=framework, feature=feature, level=level,
+                via=f"{framework.name}-{feature.name.split()[0]}" if named else "",
+                via_url=f"https://pkg.example/{framework.slug}-{feature.slug}" if named else "",
+                verified_on=datetime.date(2026, 3, 1),
+            )  # fmt: skip
+            support.sources.add(site.docs)
+    site.template_engine = TraitFactory(name="Template engine", slug="template-engine", order=0)
+    site.learning = TraitFactory(name="Learning curve", slug="learning-curve", order=1)
+    for framework in site.frameworks:
+        TraitValueFactory(
+            framework=framework, trait=site.template_engine, value=f"{framework.name} templates"
+        ).sources.add(site.docs)
+        TraitValueFactory(framework=framework, trait=site.learning, value="Gentle",
+                          basis="assessment", evidence="Its tutorial is short.")  # fmt: skip
+    site.cms = UseCaseFactory(name="Content management", slug="cms", order=0)
+    site.realtime = UseCaseFactory(name="Real-time apps", slug="realtime", order=1)
+    for n, framework in enumerate(site.frameworks):
+        FitFactory(
+            framework=framework,
+            use_case=site.cms,
+            level=3 - min(n, 3),
+            rationale=f"{framework.name} for content.",
+        ).sources.add(site.docs)
+        FitFactory(framework=framework, use_case=site.realtime, level=min(n, 3),
+                   rationale=f"{framework.name} for live updates.")  # fmt: skip
+    site.bigco = CompanyFactory(name="Bigco", slug="bigco", website="https://bigco.example/")
+    AdoptionFactory(company=site.bigco, framework=site.alpha,
+                    how="Runs its shop on it.").sources.add(site.changelog)  # fmt: skip
+    AdoptionFactory(company=CompanyFactory(name="Smallco", slug="smallco"), framework=site.beta,
+                    how="Runs its API on it.").sources.add(site.changelog)  # fmt: skip
+    for framework in (site.alpha, site.beta):
+        for kind, order, title in [("pro", 1, "Batteries included"), ("pro", 2, "Good docs"),
+                                   ("con", 1, "Heavy")]:  # fmt: skip
+            ProConFactory(
+                framework=framework,
+                kind=kind,
+                order=order,
+                title=title,
+                detail=f"{framework.name}: {title.lower()}.",
+            ).sources.add(site.docs)
+    site.article = ArticleFactory(
+        title="Alpha vs Beta", slug="alpha-vs-beta", lede="Alpha is big; Beta is small.",
+        body="## Learning curve\n\nAlpha asks for more **up front**.", verdict="Pick Alpha.",
+        seo_description="Alpha or Beta?", status=models.Status.PUBLISHED,
+        published_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    for position, framework in enumerate((site.alpha, site.beta), 1):
+        models.ArticleFramework.objects.create(
+            article=site.article, framework=framework, position=position
+        )
+    FaqEntryFactory(article=site.article, order=1, question="Can one project use both?",
+                    answer="Yes, **behind one proxy**.")  # fmt: skip
+    FaqEntryFactory(article=site.article, order=2, question="Which is faster?",
+                    answer="It depends.")  # fmt: skip
+    return site
+
+
+# --- The quiz ----------------------------------------------------------------------------
+
+
+def build_quiz(frameworks):
+    """A three-question quiz over ``frameworks`` (at least three), with known weights.
+
+    experience (required): new | seasoned; project: api | site; style: freedom | rules.
+    Scores: new + site -> frameworks[0]; seasoned + api -> frameworks[1]; style freedom
+    adds 2 to frameworks[2]. Advice attaches to "new". Returns the questions by slug.
+    """
+    from recommender.models import Advice, Choice, Question, Weight
+
+    first, second, third = frameworks[:3]
+    questions = {}
+    spec = [
+        ("experience", "How much Python do you know?", True,
+         [("new", "I'm new", "You are new"),
+          ("seasoned", "I've shipped apps", "You have shipped")]),
+        ("project", "What are you building?", False,
+         [("api", "An API", "You are building an API"),
+          ("site", "A site", "You want a site")]),
+        ("style", "How do you like to work?", False,
+         [("freedom", "My own way", "You like freedom"),
+          ("rules", "Conventions", "You like rules")]),
+    ]  # fmt: skip
+    for order, (slug, prompt, required, choices) in enumerate(spec, 1):
+        question = Question.objects.create(slug=slug, prompt=prompt, required=required,
+                                           order=order)  # fmt: skip
+        for n, (choice, label, summary) in enumerate(choices, 1):
+            Choice.objects.create(question=question, slug=choice, label=label, summary=summary,
+                                  order=n)  # fmt: skip
+        questions[slug] = question
+
+    def weigh(question, choice, framework, points, reason):
+        Weight.objects.create(choice=questions[question].choices.get(slug=choice),
+                              framework=framework, points=points, reason=reason)  # fmt: skip
+
+    weigh("experience", "new", first, 3, f"{first.name} is gentle")
+    weigh("experience", "seasoned", second, 3, f"{second.name} rewards experience")
+    weigh("project", "site", first, 2, f"{first.name} builds sites")
+    weigh("project", "api", second, 2, f"{second.name} builds APIs")
+    weigh("style", "freedom", third, 2, f"{third.name} leaves choices to you")
+    weigh("style", "rules", first, 1, f"{first.name} has conventions")
+    Advice.objects.create(choice=questions["experience"].choices.get(slug="new"), order=1,
+                          note="Learn Python basics first.")  # fmt: skip
+    return questions
