@@ -21,10 +21,11 @@ class Citations:
         self._numbers = {}
         self.sources = []
 
-    def refs(self, fact):
-        """The citation numbers for ``fact`` (its ``sources`` must be prefetched)."""
+    def refs(self, fact, sources=None):
+        """The citation numbers for ``fact`` (its ``sources`` must be prefetched), or for
+        ``sources`` when given."""
         numbers = set()
-        for source in fact.sources.all():
+        for source in fact.sources.all() if sources is None else sources:
             if source.pk not in self._numbers:
                 self.sources.append(source)
                 self._numbers[source.pk] = len(self.sources)
@@ -37,11 +38,18 @@ class Citations:
 
 @dataclass
 class Cell:
-    """One table cell: what it says, its citations and when it was last checked."""
+    """One table cell: what it says, its citations and when and how it was last checked.
+
+    An assessment (our judgement, not a source's statement) carries the evidence
+    it rests on; pages label it "Our assessment".
+    """
 
     value: object = None
     refs: list = field(default_factory=list)
     verified_on: object = None
+    automatic: bool = False  # checked by a machine (sync_pypi), not an editor
+    assessment: bool = False
+    evidence: str = ""
 
     @classmethod
     def of(cls, fact, citations, value=None):
@@ -51,6 +59,20 @@ class Cell:
             value=fact if value is None else value,
             refs=citations.refs(fact),
             verified_on=fact.verified_on,
+            assessment=getattr(fact, "is_assessment", False),
+            evidence=getattr(fact, "evidence", ""),
+        )
+
+    @classmethod
+    def from_pypi(cls, framework, citations, value):
+        """A profile fact that sync_pypi keeps: it cites the PyPI page and its check."""
+        if framework.pypi_checked_at is None or framework.pypi_source is None:
+            return cls.of(framework, citations, value)
+        return cls(
+            value=value,
+            refs=citations.refs(framework, [framework.pypi_source]),
+            verified_on=framework.pypi_checked_at.date(),
+            automatic=True,
         )
 
 
@@ -81,8 +103,14 @@ def side_by_side(frameworks, supports, trait_values, citations):
             [Cell.of(f, citations, f"{f.first_released:%-d %B %Y}") for f in frameworks],
         ),
         Row("Created by", [Cell.of(f, citations, f.creators) for f in frameworks]),
-        Row("Licence", [Cell.of(f, citations, f.license) for f in frameworks]),
+        Row("Licence", [Cell.from_pypi(f, citations, f.license) for f in frameworks]),
     ]
+    if any(f.current_version for f in frameworks):
+        rows.append(Row("Latest version", [Cell.from_pypi(f, citations, _version(f))
+                                           for f in frameworks]))  # fmt: skip
+    if any(f.python_requires for f in frameworks):
+        rows.append(Row("Python", [Cell.from_pypi(f, citations, f.python_requires or None)
+                                   for f in frameworks]))  # fmt: skip
     by_cell = _index(supports, lambda s: (s.feature_id, s.framework_id))
     summary_features = {s.feature_id: s.feature for s in supports if s.feature.in_summary}
     for feature in sorted(summary_features.values(), key=_feature_order):
@@ -109,6 +137,14 @@ def side_by_side(frameworks, supports, trait_values, citations):
             )
         )
     return rows
+
+
+def _version(framework):
+    if not framework.current_version:
+        return None
+    if framework.version_released:
+        return f"{framework.current_version} ({framework.version_released:%-d %b %Y})"
+    return framework.current_version
 
 
 def _value(trait_value):

@@ -85,7 +85,9 @@ def framework_detail(request, slug):
     """A framework's profile. Staff also see drafts, with a banner, and unchecked facts."""
     preview = request.user.is_staff
     frameworks = Framework.objects.all() if preview else Framework.objects.published()
-    framework = get_object_or_404(frameworks.prefetch_related("sources"), slug=slug)
+    framework = get_object_or_404(
+        frameworks.select_related("pypi_source").prefetch_related("sources"), slug=slug
+    )
     citations = pages.Citations()
     frameworks = [framework]
     supports = list(Support.objects.for_frameworks(frameworks, unchecked=preview))
@@ -250,7 +252,12 @@ def _resolve_set(slugs, drafts=False):
     if len(set(slugs)) != len(slugs):
         return None, "The same framework appears twice in this comparison."
     frameworks = Framework.objects.all() if drafts else Framework.objects.published()
-    found = {f.slug: f for f in frameworks.filter(slug__in=slugs).prefetch_related("sources")}
+    found = {
+        f.slug: f
+        for f in frameworks.filter(slug__in=slugs)
+        .select_related("pypi_source")
+        .prefetch_related("sources")
+    }
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         names = ", ".join(f"“{slug}”" for slug in missing)
@@ -520,14 +527,16 @@ def _company_blurb(company):
 
 
 def _facts_csv(filename, columns, facts, cells):
-    """A CSV of fact rows: ``columns`` and ``cells(fact)``, then when and where verified."""
+    """A CSV of fact rows: ``columns`` and ``cells(fact)``, then when and where verified,
+    then whether the row is sourced or our assessment, and what an assessment rests on."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*columns, "verified_on", "sources"])
+    writer.writerow([*columns, "verified_on", "sources", "basis", "evidence"])
     for fact in facts:
         sources = " ".join(source.url for source in fact.sources.all() if source.url)
         verified = fact.verified_on.isoformat() if fact.verified_on else ""
-        writer.writerow([*cells(fact), verified, sources])
+        basis = getattr(fact, "basis", "sourced")
+        writer.writerow([*cells(fact), verified, sources, basis, getattr(fact, "evidence", "")])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -551,7 +560,9 @@ def data_index(request):
 @require_GET
 @reader_cache
 def data_frameworks(request):
-    frameworks = Framework.objects.published().prefetch_related("sources")
+    frameworks = (
+        Framework.objects.published().select_related("pypi_source").prefetch_related("sources")
+    )
     data = [
         {
             "slug": f.slug,
@@ -568,6 +579,13 @@ def data_frameworks(request):
             "current_version": f.current_version,
             "verified_on": f.verified_on.isoformat() if f.verified_on else None,
             "sources": [s.url for s in f.sources.all() if s.url],
+            "version_released": f.version_released.isoformat() if f.version_released else None,
+            "python_requires": f.python_requires,
+            "pypi": f.pypi_source.url if f.pypi_source else None,
+            "pypi_checked_at": f.pypi_checked_at.isoformat() if f.pypi_checked_at else None,
+            "adopters_checked_on": (
+                f.adopters_checked_on.isoformat() if f.adopters_checked_on else None
+            ),
         }
         for f in frameworks
     ]

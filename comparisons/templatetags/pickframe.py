@@ -129,9 +129,20 @@ def _checked(cell):
         return ""
     # "checked" is added by CSS (.checked::before) to keep big tables small.
     return format_html(
-        '<time class="checked" datetime="{}">{}</time>',
+        '<time class="checked{}" datetime="{}">{}</time>',
+        " automatic" if cell.automatic else "",
         cell.verified_on.isoformat(),
         f"{cell.verified_on:%b %Y}",
+    )
+
+
+def _assessment(cell):
+    """Our judgement, labelled as such, with what it rests on."""
+    if not cell.assessment:
+        return ""
+    return format_html(
+        '<details class="assessment"><summary>Our assessment</summary>{}</details>',
+        cell.evidence or "A judgement of ours from the facts on this page, not a source's words.",
     )
 
 
@@ -156,13 +167,14 @@ def _fit(cell):
     )
     return format_html(
         '<span class="fit fit-{}"><span class="fit-meter" aria-hidden="true">{}</span> {}</span>'
-        '{}<span class="cell-note">{}</span>{}',
-        fit.level, meter, fit.get_level_display(), _refs(cell), fit.rationale, _checked(cell),
+        '{}<span class="cell-note">{}</span>{}{}',
+        fit.level, meter, fit.get_level_display(), _refs(cell), fit.rationale,
+        _assessment(cell), _checked(cell),
     )  # fmt: skip
 
 
 def _text(cell):
-    return format_html("{}{} {}", cell.value, _refs(cell), _checked(cell))
+    return format_html("{}{} {}{}", cell.value, _refs(cell), _assessment(cell), _checked(cell))
 
 
 CELL_RENDERERS = {"support": _support, "fit": _fit, "text": _text}
@@ -186,6 +198,11 @@ def cell_refs(cell):
 @register.simple_tag
 def cell_checked(cell):
     return _checked(cell)
+
+
+@register.simple_tag
+def cell_assessment(cell):
+    return _assessment(cell)
 
 
 @register.filter
