@@ -10,7 +10,10 @@ from comparisons.management.commands.backup import backed_up_models
 from comparisons.models import Framework
 from recommender.models import Result
 
-pytestmark = pytest.mark.usefixtures("seeded")
+from .factories import FrameworkFactory, build_quiz, build_site
+
+# Only the rows each test builds.
+pytestmark = pytest.mark.usefixtures("empty_content")
 
 
 def snapshot():
@@ -28,8 +31,10 @@ def snapshot():
 
 
 def test_a_backup_restores_every_model_into_an_empty_database(tmp_path, client):
-    client.post("/quiz/", {"experience": "python-basics", "goal": "get-a-job"})
-    Framework.objects.filter(slug="flask").update(tagline="Edited after seeding")
+    site = build_site()
+    build_quiz(site.frameworks)
+    assert client.post("/quiz/", {"experience": "new", "project": "site"}).status_code == 303
+    Framework.objects.filter(pk=site.beta.pk).update(tagline="Edited after building")
     before = snapshot()
     assert all(before.values()), [label for label, rows in before.items() if not rows]
 
@@ -41,12 +46,13 @@ def test_a_backup_restores_every_model_into_an_empty_database(tmp_path, client):
 
     call_command("seed", "--from", str(path), verbosity=0)
     assert snapshot() == before
-    assert Framework.objects.get(slug="flask").tagline == "Edited after seeding"
+    assert Framework.objects.get(slug=site.beta.slug).tagline == "Edited after building"
     token = Result.objects.get().token
     assert client.get(f"/quiz/result/{token}/").status_code == 200
 
 
 def test_restoring_a_backup_refuses_a_database_with_content(tmp_path):
+    FrameworkFactory()
     path = tmp_path / "backup.json"
     call_command("backup", output=str(path), verbosity=0)
     with pytest.raises(CommandError, match="already has content"):

@@ -3,25 +3,42 @@
 import pytest
 from django.urls import reverse
 
-from comparisons.models import Support, Trait
+from comparisons.models import ArticleFramework, Status, Support, Trait
 
+from .factories import ArticleFactory, build_quiz, build_site
 from .htmlforms import form_data
 
-pytestmark = pytest.mark.usefixtures("seeded")
+# Only the rows each test builds.
+pytestmark = pytest.mark.usefixtures("empty_content")
 
-PAGE = "/compare/django-vs-flask/"
+PAGE = "/compare/alpha-vs-beta/"  # build_site's published article
 
 
-def test_a_repeat_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):
+@pytest.fixture
+def small_site(empty_content):
+    return build_site()
+
+
+def rename_in_the_admin(staff_client, trait, name):
+    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
+    data = form_data(staff_client.get(url).text, "trait_form")
+    return staff_client.post(url, {**data, "name": name})
+
+
+def test_a_repeat_anonymous_request_is_served_from_the_cache(
+    small_site, client, django_assert_num_queries
+):
     first = client.get(PAGE)
+    assert first.status_code == 200
     with django_assert_num_queries(0):
         second = client.get(PAGE)
     assert second.status_code == 200
     assert second.content == first.content
 
 
-def test_pages_carry_an_etag_and_a_repeat_visit_gets_a_304(client):
+def test_pages_carry_an_etag_and_a_repeat_visit_gets_a_304(small_site, client):
     response = client.get(PAGE)
+    assert response.status_code == 200
     assert response["ETag"]
     assert "no-cache" in response["Cache-Control"]
     again = client.get(PAGE, HTTP_IF_NONE_MATCH=response["ETag"])
@@ -29,21 +46,20 @@ def test_pages_carry_an_etag_and_a_repeat_visit_gets_a_304(client):
     assert again.content == b""
 
 
-def test_saving_in_the_admin_shows_on_the_next_anonymous_request(client, staff_client):
-    assert "Learning effort" not in client.get(PAGE).text  # now cached
-    trait = Trait.objects.get(slug="learning-curve")
-    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
-    data = form_data(staff_client.get(url).text, "trait_form")
-    response = staff_client.post(url, {**data, "name": "Learning effort"})
+def test_saving_in_the_admin_shows_on_the_next_anonymous_request(small_site, client, staff_client):
+    assert small_site.learning.name in client.get(PAGE).text  # the page shows the trait...
+    assert "Learning effort" not in client.get(PAGE).text  # ...and is now cached
+    response = rename_in_the_admin(staff_client, small_site.learning, "Learning effort")
     assert response.status_code == 302
     assert "Learning effort" in client.get(PAGE).text
 
 
-def test_changing_a_fact_row_in_the_admin_invalidates_its_pages(client, staff_client):
-    support = Support.objects.get(framework__slug="flask", feature__slug="orm")
-    pages = [PAGE, "/frameworks/flask/", "/features/orm/", "/data/support.csv"]
+def test_changing_a_fact_row_in_the_admin_invalidates_its_pages(small_site, client, staff_client):
+    support = Support.objects.get(framework=small_site.beta, feature=small_site.orm)
+    beta, orm = small_site.beta.slug, small_site.orm.slug
+    pages = [PAGE, f"/frameworks/{beta}/", f"/features/{orm}/", "/data/support.csv"]
     for page in pages:
-        client.get(page)
+        assert "Peewee" not in client.get(page).text, page  # now cached
     url = reverse("admin:comparisons_support_change", args=[support.pk])
     data = form_data(staff_client.get(url).text, "support_form")
     response = staff_client.post(
@@ -56,11 +72,11 @@ def test_changing_a_fact_row_in_the_admin_invalidates_its_pages(client, staff_cl
         assert "Peewee" in client.get(page).text, page
 
 
-def test_signed_in_staff_always_get_a_fresh_page(client, staff_client):
+def test_signed_in_staff_always_get_a_fresh_page(small_site, client, staff_client):
     client.get(PAGE)  # cached for readers
     staff_client.get(PAGE)  # and seen once by staff
     # A bulk update sends no signals, so the readers' copy stays as it was...
-    Trait.objects.filter(slug="learning-curve").update(name="Ramp-up")
+    Trait.objects.filter(pk=small_site.learning.pk).update(name="Ramp-up")
     assert "Ramp-up" not in client.get(PAGE).text
     # ...but staff bypass the cache.
     response = staff_client.get(PAGE)
@@ -68,17 +84,19 @@ def test_signed_in_staff_always_get_a_fresh_page(client, staff_client):
     assert "private" in response["Cache-Control"]
 
 
-def test_error_pages_are_not_cached(client, django_assert_max_num_queries):
-    client.get("/compare/django-vs-nope/")
+def test_error_pages_are_not_cached(small_site, client, django_assert_max_num_queries):
+    missing = f"/compare/{small_site.alpha.slug}-vs-nope/"
+    client.get(missing)
     with django_assert_max_num_queries(10) as captured:
-        assert client.get("/compare/django-vs-nope/").status_code == 404
+        assert client.get(missing).status_code == 404
     assert len(captured) > 0
 
 
-def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(client):
+def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(small_site, client):
     import gzip
 
     plain = client.get(PAGE)
+    assert plain.status_code == 200
     zipped = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert zipped["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.content) == plain.content
@@ -89,9 +107,15 @@ def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(client):
     assert again.status_code == 304
 
 
-def test_a_quiz_submission_does_not_empty_the_page_cache(client, django_assert_num_queries):
+def test_a_quiz_submission_does_not_empty_the_page_cache(
+    small_site, client, django_assert_num_queries
+):
+    from recommender.models import Result
+
+    build_quiz(small_site.frameworks)
     client.get(PAGE)
-    client.post("/quiz/", {"experience": "python-basics"})
+    assert client.post("/quiz/", {"experience": "new"}).status_code == 303
+    assert Result.objects.count() == 1  # the submission was stored
     with django_assert_num_queries(0):
         assert client.get(PAGE).status_code == 200
 
@@ -146,39 +170,37 @@ def no_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
-def test_the_content_version_lives_in_the_database(staff_client):
+def test_the_content_version_lives_in_the_database(small_site, staff_client):
     from pagecache.caching import stored_version
 
     before = stored_version()
-    trait = Trait.objects.get(slug="learning-curve")
-    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
-    data = form_data(staff_client.get(url).text, "trait_form")
-    assert staff_client.post(url, {**data, "name": "Learning effort"}).status_code == 302
+    response = rename_in_the_admin(staff_client, small_site.learning, "Learning effort")
+    assert response.status_code == 302
     assert stored_version() not in ("", before)
 
 
-def test_with_no_cache_a_save_in_the_admin_shows_at_once(no_cache, client, staff_client):
+def test_with_no_cache_a_save_in_the_admin_shows_at_once(
+    small_site, no_cache, client, staff_client
+):
     assert "Learning effort" not in client.get(PAGE).text
-    trait = Trait.objects.get(slug="learning-curve")
-    url = reverse("admin:comparisons_trait_change", args=[trait.pk])
-    data = form_data(staff_client.get(url).text, "trait_form")
-    assert staff_client.post(url, {**data, "name": "Learning effort"}).status_code == 302
+    response = rename_in_the_admin(staff_client, small_site.learning, "Learning effort")
+    assert response.status_code == 302
     assert "Learning effort" in client.get(PAGE).text
 
 
-def test_with_no_cache_a_change_saved_by_another_server_shows_at_once(no_cache, client):
+def test_with_no_cache_a_change_saved_by_another_server_shows_at_once(small_site, no_cache, client):
     from pagecache.models import ContentVersion
 
     client.get(PAGE)
     # Another app server saves: the row changes and so does the shared version,
     # but no signal reaches this process.
-    Trait.objects.filter(slug="learning-curve").update(name="Ramp-up")
+    Trait.objects.filter(pk=small_site.learning.pk).update(name="Ramp-up")
     assert "Ramp-up" not in client.get(PAGE).text  # this process's copy, still valid...
     ContentVersion.objects.filter(pk=1).update(token="saved-elsewhere")
     assert "Ramp-up" in client.get(PAGE).text  # ...until the version moves
 
 
-def test_with_no_cache_pages_still_carry_validators(no_cache, client):
+def test_with_no_cache_pages_still_carry_validators(small_site, no_cache, client):
     response = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert response.status_code == 200
     assert "Content-Encoding" not in response  # nowhere to keep a compressed copy
@@ -187,11 +209,14 @@ def test_with_no_cache_pages_still_carry_validators(no_cache, client):
     assert again.status_code == 304
 
 
-def test_a_staff_preview_never_reaches_readers(no_cache, client, staff_client):
-    from .test_pages import _draft_article_on
-
-    _draft_article_on(["quart", "flask"])
-    assert "Hidden take" in staff_client.get("/compare/quart-vs-flask/").text
-    reader = client.get("/compare/quart-vs-flask/")
+def test_a_staff_preview_never_reaches_readers(small_site, no_cache, client, staff_client):
+    # A draft article that lists gamma before delta: not the readers' alphabetical order.
+    gamma, delta = small_site.gamma.slug, small_site.delta.slug
+    draft = ArticleFactory(title="Hidden take", status=Status.DRAFT, published_at=None)
+    for position, framework in enumerate((small_site.gamma, small_site.delta), 1):
+        ArticleFramework.objects.create(article=draft, framework=framework, position=position)
+    assert "Hidden take" in staff_client.get(f"/compare/{gamma}-vs-{delta}/").text
+    reader = client.get(f"/compare/{gamma}-vs-{delta}/")
     assert reader.status_code == 301  # readers' canonical order is alphabetical
+    assert reader["Location"] == f"/compare/{delta}-vs-{gamma}/"
     assert "Hidden take" not in client.get(reader["Location"]).text

@@ -115,7 +115,9 @@ def test_an_upload_without_a_file_is_a_400(staff_client):
     assert stored_files() == []
 
 
-def test_new_faq_entries_left_without_a_position_take_the_next_free_ones(staff_client):
+def test_new_faq_entries_left_without_a_position_take_the_next_free_ones(
+    empty_content, staff_client
+):
     from django.urls import reverse
 
     from comparisons.models import ArticleFramework, FaqEntry
@@ -126,8 +128,8 @@ def test_new_faq_entries_left_without_a_position_take_the_next_free_ones(staff_c
     article = ArticleFactory()
     for position, framework in enumerate(FrameworkFactory.create_batch(2), 1):
         ArticleFramework.objects.create(article=article, framework=framework, position=position)
-    FaqEntryFactory(article=article, order=1)
-    FaqEntryFactory(article=article, order=4)
+    first = FaqEntryFactory(article=article, order=1)
+    fourth = FaqEntryFactory(article=article, order=4)
     url = reverse("admin:comparisons_article_change", args=[article.pk])
     page = staff_client.get(url).text
     assert 'name="faq-__prefix__-order"' in page
@@ -140,8 +142,8 @@ def test_new_faq_entries_left_without_a_position_take_the_next_free_ones(staff_c
 
     assert staff_client.post(url, data).status_code == 302
     assert list(FaqEntry.objects.filter(article=article).values_list("question", "order")) == [
-        (FaqEntry.objects.get(article=article, order=1).question, 1),
-        (FaqEntry.objects.get(article=article, order=4).question, 4),
+        (first.question, 1),
+        (fourth.question, 4),
         ("New one?", 5),
         ("New two?", 6),
     ]
