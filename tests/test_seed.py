@@ -82,3 +82,33 @@ def test_seed_from_a_missing_dump_is_an_error():
     with pytest.raises(CommandError, match="No content to load"):
         call_command("seed", "--from", "/nonexistent/dump.json", verbosity=0)
     assert not Framework.objects.exists()
+
+
+def test_a_checks_file_becomes_verifications_once(tmp_path):
+    from comparisons.management.commands.seed import record_checks
+    from comparisons.models import Verification
+
+    from .factories import SourceFactory, SupportFactory
+
+    support = SupportFactory()
+    source = SourceFactory(slug="the-docs")
+    path = tmp_path / "2026-01-02.json"
+    path.write_text(json.dumps([
+        {"checked_at": "2026-01-02T08:00:00Z", "source": "the-docs", "note": "Read the docs",
+         "facts": [["support", support.framework.slug, support.feature.slug],
+                   ["framework", support.framework.slug]]},
+        {"checked_at": "2026-01-02T08:00:00Z", "source": None, "note": "Judged from the above",
+         "facts": [["framework", support.framework.slug]]},
+    ]))  # fmt: skip
+
+    record_checks(path)
+    record_checks(path)  # a file already recorded is skipped
+
+    checks = Verification.objects.order_by("pk")
+    assert [(v.source_id, v.note, v.method) for v in checks] == [
+        (source.pk, "Read the docs", Verification.Method.EDITOR),
+        (None, "Judged from the above", Verification.Method.EDITOR),
+    ]
+    assert sorted((f.fact_type.model, f.fact_id) for f in checks[0].facts.all()) == [
+        ("framework", support.framework.pk), ("support", support.pk),
+    ]  # fmt: skip

@@ -1,17 +1,82 @@
-"""Load the initial content (fixtures/*.json) into an empty database."""
+"""Load the initial content (fixtures/*.json) into an empty database.
 
+``fixtures/checks/*.json`` records how the initial content was checked: for each
+source, the facts checked against it and when. They become verifications, so the
+re-check page and each framework's timeline show the evidence from day one.
+"""
+
+import datetime
 import io
+import json
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from comparisons.models import (
+    FACT_MODELS,
+    Adoption,
+    Fit,
+    Framework,
+    ProCon,
+    Source,
+    Support,
+    TraitValue,
+    Verification,
+    VerifiedFact,
+)
 from editing.registry import content_models
 from editing.signals import content_changed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+CHECKS_DIR = FIXTURES_DIR / "checks"
+
+
+def _fact_keys():
+    """{natural key of a fact row, as checks files write it: pk}, one query per kind."""
+    keys = {}
+    rows = {
+        "framework": Framework.objects.values_list("slug", "pk"),
+        "support": Support.objects.values_list("framework__slug", "feature__slug", "pk"),
+        "traitvalue": TraitValue.objects.values_list("framework__slug", "trait__slug", "pk"),
+        "fit": Fit.objects.values_list("framework__slug", "use_case__slug", "pk"),
+        "adoption": Adoption.objects.values_list("company__slug", "framework__slug", "pk"),
+        "procon": ProCon.objects.values_list("framework__slug", "kind", "order", "pk"),
+    }
+    for kind, values in rows.items():
+        for *natural, pk in values:
+            keys[(kind, *map(str, natural))] = pk
+    return keys
+
+
+def record_checks(path):
+    """Turn a checks file into verifications (once: a file already recorded is skipped)."""
+    entries = json.loads(path.read_text())
+    if not entries:
+        return 0
+    first = entries[0]
+    when = datetime.datetime.fromisoformat(first["checked_at"])
+    if Verification.objects.filter(checked_at=when, note=first["note"]).exists():
+        return 0
+    keys = _fact_keys()
+    types = ContentType.objects.get_for_models(*FACT_MODELS)
+    by_name = {model._meta.model_name: types[model] for model in FACT_MODELS}
+    sources = dict(Source.objects.values_list("slug", "pk"))
+    facts = []
+    for entry in entries:
+        verification = Verification.objects.create(
+            checked_at=datetime.datetime.fromisoformat(entry["checked_at"]),
+            source_id=sources[entry["source"]] if entry["source"] else None,
+            note=entry["note"],
+        )
+        for kind, *natural in entry["facts"]:
+            facts.append(VerifiedFact(verification=verification, fact_type=by_name[kind],
+                                      fact_id=keys[(kind, *map(str, natural))]))  # fmt: skip
+    VerifiedFact.objects.bulk_create(facts)
+    return len(facts)
 
 
 def database_has_content():
@@ -57,5 +122,8 @@ class Command(BaseCommand):
             # loaddata skips history; give every loaded row its first history entry
             # so later edits can be diffed and reverted to the seeded state.
             call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
+            if not dump:
+                for path in sorted(CHECKS_DIR.glob("*.json")):
+                    record_checks(path)
             content_changed()  # fixture loads send no content signals: one change for all
         self.stdout.write(self.style.SUCCESS(f"Loaded {', '.join(p.name for p in files)}."))
