@@ -21,7 +21,7 @@ def _quiz_page(request, quiz, answers, problems=(), status=200, notice=""):
             "problems": problems,
             "notice": notice,
             "title": "Which Python web framework should you use?",
-            "description": "Answer up to seven questions and get a verdict that shows its reasons.",
+            "description": "Answer a few questions and get a verdict that shows its reasons.",
             "breadcrumbs": [
                 ("Home", reverse("comparisons:home")),
                 ("Quiz", reverse("recommender:quiz")),

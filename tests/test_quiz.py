@@ -36,6 +36,8 @@ def test_the_quiz_page_is_one_form_with_progress_that_works_without_javascript(c
     assert "2 of 3" in html
     assert 'type="submit"' in html
     assert "js/quiz.js" in html
+    assert "Answer up to 3 questions" in html  # counted, never typed
+    assert html.count('<span class="required">(required)</span>') == 1
 
 
 def test_a_link_pre_fills_answers(client, site):
