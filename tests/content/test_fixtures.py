@@ -46,7 +46,12 @@ KEY_DIFFERENCE_TRAITS = {
     "performance-small-apps", "scalability", "security", "best-for", "community-size",
 }  # fmt: skip
 # Words that belong to our workshop, never on a public page.
-INTERNAL_WORDS = re.compile(r"\bseeds?\b|facts-checked|\bTODO\b|\bFIXME\b", re.IGNORECASE)
+# Words from our own research process that mean nothing to a reader.
+INTERNAL_WORDS = re.compile(
+    r"\bseeds?\b|facts-checked|\bTODO\b|\bFIXME\b|\bfetched\b|\bsnapshot\b|stored cop"
+    r"|drop the row",
+    re.IGNORECASE,
+)
 
 
 def published_facts(model):
@@ -123,6 +128,18 @@ def test_every_assessment_says_what_it_rests_on(model):
         if not row.evidence and not row.sources.exists()
     ]
     assert vague == []
+
+
+def test_no_public_text_is_cut_off_mid_sentence():
+    """Evidence, notes and details are whole sentences (a cut one reads as a typo)."""
+    cut = []
+    for path in FIXTURES.glob("*.json"):
+        for obj in json.loads(path.read_text()):
+            for name in ("evidence", "detail", "how", "answer"):
+                value = obj["fields"].get(name)
+                if value and not re.search(r"[.!?)'\"”]$", value):
+                    cut.append((obj["model"], name, value[-40:]))
+    assert cut == []
 
 
 def test_every_cited_source_has_a_public_https_address():
@@ -223,7 +240,7 @@ def test_no_job_market_claim_without_a_named_dataset():
 
 def _public_texts():
     """Every text field of the fixtures that a reader can see."""
-    hidden = {"note", "slug", "url", "via_url", "homepage", "docs_url", "repository_url"}
+    hidden = {"slug", "url", "via_url", "homepage", "docs_url", "repository_url"}
     texts = []
     for path in FIXTURES.glob("*.json"):
         for obj in json.loads(path.read_text()):
