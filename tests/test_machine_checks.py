@@ -43,6 +43,12 @@ class Site:
                     route = site.routes.get(self.path, (404, {}, b"not here", 0))
                     status, headers, body, delay = route(self.command) if callable(route) else route
                     time.sleep(delay)
+                finally:
+                    # Counted as busy until it answers: once the answer is out, the client
+                    # may send its next request before this thread gets further.
+                    with site.lock:
+                        site.active -= 1
+                try:
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
@@ -52,9 +58,6 @@ class Site:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
-                finally:
-                    with site.lock:
-                        site.active -= 1
 
             def log_message(self, *args):
                 pass
