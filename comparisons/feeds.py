@@ -10,9 +10,11 @@ class ArticleFeed(Feed):
     title = "Pickframe comparisons"
     subtitle = "New and updated comparisons of Python web frameworks."
     link = reverse_lazy("comparisons:home")
+    author_name = "Pickframe editors"  # RFC 4287 wants an author for the feed or each entry
 
     def items(self):
-        return Article.objects.published().for_listing()[:30]
+        """Every editorial article (there are a few dozen at most)."""
+        return Article.objects.published().for_listing()
 
     def item_title(self, item):
         return item.title

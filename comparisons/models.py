@@ -8,6 +8,7 @@ nothing is typed into prose twice.
 """
 
 import datetime
+import itertools
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -145,11 +146,14 @@ class FactQuerySet(models.QuerySet):
     related = ()
 
     def for_frameworks(self, frameworks, unchecked=False):
-        """The checked rows of ``frameworks`` (``unchecked=True``: staff previews, all rows)."""
+        """The checked rows of ``frameworks`` (``unchecked=True``: staff previews, all rows).
+
+        Their sources are not fetched: pass the rows to ``with_sources``.
+        """
         rows = self.filter(framework__in=frameworks)
         if not unchecked:
             rows = rows.checked()
-        return rows.select_related(*self.related).prefetch_related("sources")
+        return rows.select_related(*self.related)
 
     def checked(self):
         """Rows somebody has filled in (never the "not checked yet" placeholders)."""
@@ -253,6 +257,35 @@ class PublishableQuerySet(SlugQuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__gt=now).values_list(
             "published_at", flat=True
         )
+
+
+def with_sources(*row_sets):
+    """Fact rows as lists, each row with its sources as ``row.cited`` (by title).
+
+    ``row_sets`` are querysets or lists of fact rows. Costs one query per queryset,
+    one per kind of row for its links to sources and one for all the sources. That
+    is much cheaper than ``prefetch_related("sources")``, which builds a filtered
+    queryset for every row: most of a fresh comparison's cost.
+    """
+    lists = [list(rows) for rows in row_sets]
+    by_model = {}
+    for row in itertools.chain.from_iterable(lists):
+        by_model.setdefault(type(row), {})[row.pk] = row
+        row.cited = []
+    links = []
+    for model, rows in by_model.items():
+        fact = model._meta.model_name  # the through table's column for this row
+        through = model.sources.through.objects.filter(**{f"{fact}_id__in": list(rows)})
+        links += [
+            (rows[pk], source) for pk, source in through.values_list(f"{fact}_id", "source_id")
+        ]
+    sources = Source.objects.in_bulk({source for _, source in links})
+    for row, source in links:
+        row.cited.append(sources[source])
+    for rows in by_model.values():
+        for row in rows.values():
+            row.cited.sort(key=lambda source: (source.title, source.pk))
+    return lists
 
 
 def fill_publish_time(row):

@@ -14,6 +14,15 @@ from editing.history import RESTORED
 from .models import FACT_MODELS, Company, Feature, Framework, Source, Trait, UseCase
 
 
+def mid_sentence(name):
+    """A name as it reads inside a sentence: "Admin panel" -> "admin panel", while
+    "REST APIs", "MVPs" and "CSRF protection" keep their capitals."""
+    first, _, rest = name.partition(" ")
+    if first[1:] != first[1:].lower():  # an acronym or a name like "MVPs"
+        return name
+    return " ".join(filter(None, [first.lower(), rest]))
+
+
 class Citations:
     """Numbers sources in the order they are first cited on a page."""
 
@@ -22,10 +31,10 @@ class Citations:
         self.sources = []
 
     def refs(self, fact, sources=None):
-        """The citation numbers for ``fact`` (its ``sources`` must be prefetched), or for
+        """The citation numbers for ``fact`` (fetched by ``models.with_sources``), or for
         ``sources`` when given."""
         numbers = set()
-        for source in fact.sources.all() if sources is None else sources:
+        for source in fact.cited if sources is None else sources:
             if source.pk not in self._numbers:
                 self.sources.append(source)
                 self._numbers[source.pk] = len(self.sources)

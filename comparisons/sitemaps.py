@@ -18,6 +18,7 @@ class StaticSitemap(Sitemap):
             "comparisons:data",
             "comparisons:about",
             "comparisons:sources_policy",
+            "recommender:quiz",
         ]
 
     def location(self, item):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("sources/", views.sources_policy, name="sources_policy"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     # django-markdownx's editor posts here (MARKDOWNX_URLS_PATH / _UPLOAD_URLS_PATH).
     path("markdownx/markdownify/", views.markdown_preview, name="markdown_preview"),

@@ -8,7 +8,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Q
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
@@ -16,20 +15,21 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve as static_serve
 from PIL import Image, UnidentifiedImageError
 
 from pagecache.caching import VersionedMemo, reader_cache
 
 from . import pages
+from . import search as site_search
 from .markdown import render_markdown
 from .models import (
     Adoption,
     Article,
-    Company,
     Feature,
     Fit,
     Framework,
@@ -37,6 +37,7 @@ from .models import (
     Support,
     TraitValue,
     UseCase,
+    with_sources,
 )
 from .templatetags.pickframe import jsonld_faq
 
@@ -51,7 +52,7 @@ def _breadcrumbs(*trail):
 # --- Home, profiles, features, use cases ----------------------------------------
 
 
-@require_GET
+@require_safe
 @reader_cache
 def home(request):
     return render(
@@ -64,7 +65,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def framework_list(request):
     return render(
@@ -79,55 +80,84 @@ def framework_list(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def framework_detail(request, slug):
     """A framework's profile. Staff also see drafts, with a banner, and unchecked facts."""
-    preview = request.user.is_staff
-    frameworks = Framework.objects.all() if preview else Framework.objects.published()
-    framework = get_object_or_404(
-        frameworks.select_related("pypi_source").prefetch_related("sources"), slug=slug
-    )
+    if request.user.is_staff:  # staff see drafts, and always a fresh page
+        profile = _profile(slug, staff=True)
+    else:
+        profile = rendered_profiles.get(slug, lambda: _profile(slug))
+    return render(request, "comparisons/framework_detail.html", profile.context)
+
+
+def _profile(slug, staff=False):
+    """Render one profile; like a comparison, the result depends on content alone."""
+    frameworks = Framework.objects.all() if staff else Framework.objects.published()
+    framework = get_object_or_404(frameworks.select_related("pypi_source"), slug=slug)
     citations = pages.Citations()
-    frameworks = [framework]
-    supports = list(Support.objects.for_frameworks(frameworks, unchecked=preview))
-    context = {
+    frameworks, supports, traits, fits, adoptions, pros_cons = with_sources(
+        [framework], *_facts_of([framework], staff)
+    )
+    body = {
         "framework": framework,
-        "title": f"{framework.name}: {framework.get_kind_display().lower()}",
-        "description": Truncator(framework.summary).chars(160),
-        "facts": pages.side_by_side(
-            frameworks,
-            supports,
-            TraitValue.objects.for_frameworks(frameworks, unchecked=preview),
-            citations,
-        ),
+        "facts": pages.side_by_side(frameworks, supports, traits, citations),
         "grid": pages.feature_grid(frameworks, supports, citations),
         "fits": sorted(
-            (
-                pages.Cell.of(fit, citations)
-                for fit in Fit.objects.for_frameworks(frameworks, unchecked=preview)
-            ),
+            (pages.Cell.of(fit, citations) for fit in fits),
             key=lambda cell: (-(cell.value.level or -1), cell.value.use_case.order),
         ),
-        "adoptions": [
-            pages.Cell.of(a, citations) for a in Adoption.objects.for_frameworks(frameworks)
-        ],
-        "pros_cons": [
-            pages.Cell.of(p, citations) for p in ProCon.objects.for_frameworks(frameworks)
-        ],
-        "articles": Article.objects.published().filter(entries__framework=framework).for_listing(),
-        "others": Framework.objects.published().exclude(pk=framework.pk),
+        "adoptions": [pages.Cell.of(a, citations) for a in adoptions],
+        "pros_cons": [pages.Cell.of(p, citations) for p in pros_cons],
+        "comparisons": _comparisons_of(framework),
         "draft": not framework.is_live,
-        "breadcrumbs": _breadcrumbs(
-            ("Frameworks", reverse("comparisons:frameworks")),
-            (framework.name, framework.get_absolute_url()),
-        ),
     }
-    context["citations"] = citations.numbered()
-    return render(request, "comparisons/framework_detail.html", context)
+    body["citations"] = citations.numbered()
+    return Page(
+        url=framework.get_absolute_url(),
+        context={
+            "title": f"{framework.name}: {pages.mid_sentence(framework.get_kind_display())}",
+            "description": Truncator(framework.summary).chars(160),
+            "body": render_to_string("comparisons/framework_body.html", body),
+            "breadcrumbs": _breadcrumbs(
+                ("Frameworks", reverse("comparisons:frameworks")),
+                (framework.name, framework.get_absolute_url()),
+            ),
+        },
+    )
 
 
-@require_GET
+def _facts_of(frameworks, staff):
+    """The fact rows a comparison or profile shows: support, traits, fits, adoptions,
+    pros and cons (staff also see the "not checked yet" placeholders)."""
+    return [
+        Support.objects.for_frameworks(frameworks, unchecked=staff),
+        TraitValue.objects.for_frameworks(frameworks, unchecked=staff),
+        Fit.objects.for_frameworks(frameworks, unchecked=staff),
+        Adoption.objects.for_frameworks(frameworks),
+        ProCon.objects.for_frameworks(frameworks),
+    ]
+
+
+def _comparisons_of(framework):
+    """(title, canonical address) of the framework's comparison with each other published
+    framework (its article's, where one covers exactly the pair), then of its articles
+    on three or more frameworks."""
+    articles = list(Article.objects.published().filter(entries__framework=framework).for_listing())
+    by_set = {frozenset(f.pk for f in article.frameworks): article for article in articles}
+    links = []
+    for other in Framework.objects.published().exclude(pk=framework.pk).order_by("name"):
+        article = by_set.pop(frozenset((framework.pk, other.pk)), None)
+        if article:
+            links.append((article.title, article.get_absolute_url()))
+        else:
+            pair = sorted((framework, other), key=lambda f: f.slug)
+            links.append((f"{pair[0].name} vs {pair[1].name}", compare_url(pair)))
+    links += [(a.title, a.get_absolute_url()) for a in by_set.values()]
+    return links
+
+
+@require_safe
 @reader_cache
 def feature_list(request):
     return render(
@@ -142,7 +172,7 @@ def feature_list(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def use_case_list(request):
     return render(
@@ -157,7 +187,7 @@ def use_case_list(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def feature_detail(request, slug):
     feature = get_object_or_404(Feature.objects.select_related("category"), slug=slug)
@@ -166,10 +196,10 @@ def feature_detail(request, slug):
         feature.supports.filter(framework__in=Framework.objects.published())
         .checked()
         .select_related("framework")
-        .prefetch_related("sources")
         .order_by("framework__name")
     )
     levels = list(Support.Level)
+    (supports,) = with_sources(supports)
     rows = sorted(
         (pages.Cell.of(support, citations) for support in supports),
         key=lambda cell: levels.index(cell.value.level),
@@ -194,7 +224,7 @@ def feature_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def use_case_detail(request, slug):
     use_case = get_object_or_404(UseCase, slug=slug)
@@ -203,15 +233,15 @@ def use_case_detail(request, slug):
         use_case.fits.filter(framework__in=Framework.objects.published())
         .checked()
         .select_related("framework")
-        .prefetch_related("sources")
         .order_by("-level", "framework__name")
     )
+    (fits,) = with_sources(fits)
     return render(
         request,
         "comparisons/usecase_detail.html",
         {
             "use_case": use_case,
-            "title": f"Best Python framework for {use_case.name.lower()}",
+            "title": f"Best Python framework for {pages.mid_sentence(use_case.name)}",
             "description": Truncator(
                 f"{use_case.summary} Frameworks ranked by fit, with the reasons."
             ).chars(160),
@@ -252,12 +282,7 @@ def _resolve_set(slugs, drafts=False):
     if len(set(slugs)) != len(slugs):
         return None, "The same framework appears twice in this comparison."
     frameworks = Framework.objects.all() if drafts else Framework.objects.published()
-    found = {
-        f.slug: f
-        for f in frameworks.filter(slug__in=slugs)
-        .select_related("pypi_source")
-        .prefetch_related("sources")
-    }
+    found = {f.slug: f for f in frameworks.filter(slug__in=slugs).select_related("pypi_source")}
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         names = ", ".join(f"“{slug}”" for slug in missing)
@@ -278,7 +303,7 @@ def compare_url(frameworks):
     return reverse("comparisons:compare", kwargs={"slugs": slugs})
 
 
-@require_GET
+@require_safe
 @reader_cache
 def compare_index(request):
     """The picker: tick frameworks, submit, land on the canonical comparison."""
@@ -317,23 +342,35 @@ def _article_for(frameworks, staff=False):
     return articles.published().first()
 
 
-# Rendered comparisons, per process, until the content changes (see pagecache).
-rendered_comparisons = VersionedMemo(size=256)
+def _weight(page):
+    """What a memoized page costs to keep: its rendered HTML in UTF-8 bytes, and a
+    little for the rest (so that even answers without a body are counted)."""
+    return len(page.context.get("body", "").encode()) + 1024
+
+
+# Rendered comparisons and profiles, per process, until the content changes (see
+# pagecache), within READER_MEMO_BYTES each.
+rendered_comparisons = VersionedMemo(
+    size=100_000, max_bytes=settings.READER_MEMO_BYTES, weigh=_weight
+)
+rendered_profiles = VersionedMemo(size=100_000, max_bytes=settings.READER_MEMO_BYTES, weigh=_weight)
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """What a comparison address resolves to under the current content."""
+class Page:
+    """What a comparison or profile address resolves to under the current content."""
 
     problem: str = ""  # why there is no such comparison
     url: str = ""  # its canonical address
-    context: dict = field(default_factory=dict)  # for compare_detail.html
+    context: dict = field(default_factory=dict)  # for the page's template
 
 
-@require_GET
+@require_safe
 @reader_cache
 def compare(request, slugs):
-    requested = tuple(slug.lower() for slug in slugs.split("-vs-"))
+    # Any order of the same frameworks is one comparison: it is built (or found in
+    # the memo) once, and other orders are redirected before anything is rendered.
+    requested = tuple(sorted(slug.lower() for slug in slugs.split("-vs-")))
     if request.user.is_staff:  # staff see drafts, and always a fresh page
         comparison = _comparison(requested, staff=True)
     else:
@@ -353,38 +390,29 @@ def _comparison(requested, staff=False):
     """
     frameworks, problem = _resolve_set(list(requested), drafts=staff)
     if problem:
-        return Comparison(problem=problem)
+        return Page(problem=problem)
     article = _article_for(frameworks, staff)
     frameworks = _canonical_order(frameworks, article)
     canonical = compare_url(frameworks)
     names = " vs ".join(f.name for f in frameworks)
     citations = pages.Citations()
-    supports = list(Support.objects.for_frameworks(frameworks, unchecked=staff))
+    frameworks, supports, traits, fits, adoptions, pros_cons = with_sources(
+        frameworks, *_facts_of(frameworks, staff)
+    )
     body = {
         "frameworks": frameworks,
         "article": article,
         "canonical": canonical,
         "title": article.title if article else names,
         "drafts": [f for f in frameworks if not f.is_live],
-        "facts": pages.side_by_side(
-            frameworks,
-            supports,
-            TraitValue.objects.for_frameworks(frameworks, unchecked=staff),
-            citations,
-        ),
+        "facts": pages.side_by_side(frameworks, supports, traits, citations),
         "grid": pages.feature_grid(frameworks, supports, citations),
-        "fits": pages.fit_table(
-            frameworks, Fit.objects.for_frameworks(frameworks, unchecked=staff), citations
-        ),
-        "adoptions": pages.per_framework(
-            frameworks, Adoption.objects.for_frameworks(frameworks), citations
-        ),
-        "pros_cons": pages.per_framework(
-            frameworks, ProCon.objects.for_frameworks(frameworks), citations
-        ),
+        "fits": pages.fit_table(frameworks, fits, citations),
+        "adoptions": pages.per_framework(frameworks, adoptions, citations),
+        "pros_cons": pages.per_framework(frameworks, pros_cons, citations),
     }
     body["citations"] = citations.numbered()
-    return Comparison(
+    return Page(
         url=canonical,
         context={
             "article": article,
@@ -407,7 +435,7 @@ def _comparison(requested, staff=False):
 CHANGES_PER_PAGE = 100
 
 
-@require_GET
+@require_safe
 @reader_cache
 def compare_changes(request, slugs):
     """The public change log of one comparison's facts, from their history, in pages."""
@@ -445,19 +473,8 @@ def compare_changes(request, slugs):
 
 # --- Search ----------------------------------------------------------------------
 
-SEARCH_LIMIT = 20
 
-
-def _rank(name, query):
-    name, query = name.lower(), query.lower()
-    if name == query:
-        return 0
-    if name.startswith(query):
-        return 1
-    return 2
-
-
-@require_GET
+@require_safe
 @reader_cache
 def search(request):
     query = request.GET.get("q", "").strip()
@@ -468,59 +485,18 @@ def search(request):
             {"query": query[:MAX_QUERY_LENGTH], "problem": "too-long", "limit": MAX_QUERY_LENGTH},
             status=400,
         )
-    results = []
-    if len(query) >= 2:
-        groups = [
-            ("Framework", Framework.objects.published().filter(
-                Q(name__icontains=query) | Q(tagline__icontains=query) | Q(summary__icontains=query)
-            ), "summary"),
-            ("Feature", Feature.objects.filter(
-                Q(name__icontains=query) | Q(description__icontains=query)
-            ), "description"),
-            ("Use case", UseCase.objects.filter(
-                Q(name__icontains=query) | Q(summary__icontains=query)
-            ), "summary"),
-            ("Company", Company.objects.filter(name__icontains=query).prefetch_related(
-                "adoptions__framework"
-            ), None),
-            ("Comparison", Article.objects.published().filter(
-                Q(title__icontains=query) | Q(lede__icontains=query)
-            ).for_listing(), "lede"),
-        ]  # fmt: skip
-        for kind, rows, blurb in groups:
-            for row in rows[:SEARCH_LIMIT]:
-                name = getattr(row, "name", None) or row.title
-                results.append(
-                    {
-                        "kind": kind,
-                        "name": name,
-                        "url": _search_url(row),
-                        "blurb": getattr(row, blurb) if blurb else _company_blurb(row),
-                        "rank": _rank(name, query),
-                    }
-                )
-        results.sort(key=lambda r: (r["rank"], r["name"].lower()))
+    answer = site_search.find(query) if len(query) >= 2 else site_search.Answer([])
     return render(
         request,
         "comparisons/search.html",
         {
             "query": query,
-            "results": results,
+            "results": answer.results,
+            "understood": answer.understood,
             "problem": "too-short" if len(query) < 2 else None,
             "title": f"Search: {query}" if query else "Search",
         },
     )
-
-
-def _search_url(row):
-    if isinstance(row, Company):
-        adoptions = list(row.adoptions.all())
-        return adoptions[0].framework.get_absolute_url() + "#adopters" if adoptions else ""
-    return row.get_absolute_url()
-
-
-def _company_blurb(company):
-    return "; ".join(f"{a.framework.name}: {a.how}" for a in company.adoptions.all())
 
 
 # --- Open data ---------------------------------------------------------------------
@@ -542,7 +518,7 @@ def _facts_csv(filename, columns, facts, cells):
     return response
 
 
-@require_GET
+@require_safe
 @reader_cache
 def data_index(request):
     return render(
@@ -557,7 +533,7 @@ def data_index(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def data_frameworks(request):
     frameworks = (
@@ -593,10 +569,10 @@ def data_frameworks(request):
 
 
 def _published_facts(model):
-    return model.objects.for_frameworks(Framework.objects.published())
+    return model.objects.for_frameworks(Framework.objects.published()).prefetch_related("sources")
 
 
-@require_GET
+@require_safe
 @reader_cache
 def data_support(request):
     return _facts_csv(
@@ -607,7 +583,7 @@ def data_support(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def data_adoptions(request):
     return _facts_csv(
@@ -618,7 +594,7 @@ def data_adoptions(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def data_traits(request):
     return _facts_csv(
@@ -632,7 +608,7 @@ def data_traits(request):
 # --- Site-wide pages -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @reader_cache
 def about(request):
     return render(
@@ -645,7 +621,7 @@ def about(request):
     )
 
 
-@require_GET
+@require_safe
 @reader_cache
 def sources_policy(request):
     return render(
@@ -658,14 +634,20 @@ def sources_policy(request):
     )
 
 
-@require_GET
+@require_safe
+def favicon(request):
+    """Browsers that ignore the page's icon links ask for /favicon.ico."""
+    return redirect(static("img/favicon-32.png"), permanent=True)
+
+
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def media(request, path):
     """Serve an uploaded image so that it can never act as a page or a script."""
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)

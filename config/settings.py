@@ -204,6 +204,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 
+# How long readers' pages may be kept (pagecache.caching, docs/deploy.md). Our own
+# cache is keyed by the content version, so it is fresh at once; a shared cache in
+# front (nginx) may serve a page READER_SHARED_MAX_AGE seconds after a change, and
+# a browser revalidates after READER_MAX_AGE.
+READER_MAX_AGE = env.int("READER_MAX_AGE", default=0)
+READER_SHARED_MAX_AGE = env.int("READER_SHARED_MAX_AGE", default=60)
+READER_STALE_WHILE_REVALIDATE = env.int("READER_STALE_WHILE_REVALIDATE", default=30)
+# Each process keeps rendered comparisons and profiles while the content stands, up to
+# this many bytes of HTML for each kind (0 keeps none: every request renders afresh).
+READER_MEMO_BYTES = env.int("READER_MEMO_BYTES", default=32 * 1024 * 1024)
+
 # A fact falls due for a re-check (the admin's "Facts to re-check" page) about
 # this many months after it was last verified; fast-changing facts (versions,
 # "current" wording) sooner. Facts verified on the same day are spread out.

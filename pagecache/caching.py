@@ -29,6 +29,8 @@ import weakref
 from collections import OrderedDict
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connection
@@ -102,42 +104,56 @@ class VersionedMemo:
     ``get(key, build)`` returns the value built for ``key`` under the current
     content version, building it on first use. A version change drops every
     value at once; ``max_age`` bounds how long an unused value is kept; the
-    least recently used values go beyond ``size``.
+    least recently used values go beyond ``size`` values or, when ``weigh``
+    gives each value's size in bytes, beyond ``max_bytes`` (0 keeps nothing).
     """
 
     instances = weakref.WeakSet()  # every memo, for clear_memos()
 
-    def __init__(self, size=256, max_age=PAGE_TIMEOUT):
+    def __init__(self, size=256, max_age=PAGE_TIMEOUT, max_bytes=None, weigh=None):
         VersionedMemo.instances.add(self)
         self.size = size
         self.max_age = max_age
+        self.max_bytes = max_bytes
+        self.weigh = weigh
+        self.bytes = 0
         self._lock = threading.Lock()
         self._version = None
-        self._values = OrderedDict()
+        self._values = OrderedDict()  # key: (built at, value, bytes)
 
     def get(self, key, build):
         version = content_version()
         now = time.monotonic()
         with self._lock:
             if version != self._version:
-                self._values.clear()
+                self._drop_all()
                 self._version = version
             built = self._values.get(key)
             if built is not None and now - built[0] < self.max_age:
                 self._values.move_to_end(key)
                 return built[1]
         value = build()
+        weight = self.weigh(value) if self.weigh else 0
         with self._lock:
             if version == self._version:
-                self._values[key] = (now, value)
-                self._values.move_to_end(key)
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
+                old = self._values.pop(key, None)
+                self.bytes -= old[2] if old else 0
+                self._values[key] = (now, value, weight)
+                self.bytes += weight
+                while self._values and (
+                    len(self._values) > self.size
+                    or (self.max_bytes is not None and self.bytes > self.max_bytes)
+                ):
+                    self.bytes -= self._values.popitem(last=False)[1][2]
         return value
+
+    def _drop_all(self):
+        self._values.clear()
+        self.bytes = 0
 
     def clear(self):
         with self._lock:
-            self._values.clear()
+            self._drop_all()
 
 
 def clear_memos():
@@ -152,10 +168,34 @@ def _page_key(request):
 
 
 def _mark_public(response):
-    """Any reader may share this page; browsers revalidate it with the ETag."""
-    patch_cache_control(response, public=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+    """Any reader, and any shared cache in front of us, may keep this page a while.
+
+    The body depends on nothing but the address (readers' pages set no cookie and
+    read none), so it varies only by encoding. A shared cache may serve it for
+    ``READER_SHARED_MAX_AGE`` seconds after content changes; browsers revalidate
+    with the ETag after ``READER_MAX_AGE``.
+    """
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.READER_MAX_AGE,
+        s_maxage=settings.READER_SHARED_MAX_AGE,
+        stale_while_revalidate=settings.READER_STALE_WHILE_REVALIDATE,
+    )
+    patch_vary_headers(response, ["Accept-Encoding"])
     set_response_etag(response)
+
+
+def _signed_in(request):
+    """Whether a user is signed in, without touching the session of one who is not.
+
+    Reading the session adds ``Vary: Cookie`` (SessionMiddleware), which no shared
+    cache can use; a request without a session cookie is simply anonymous.
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        request.user = AnonymousUser()
+        return False
+    return request.user.is_authenticated
 
 
 def _cache_entry(response):
@@ -184,15 +224,16 @@ def _response_from(entry, request):
 def reader_cache(view):
     """Cache a public view's anonymous GET responses until content changes.
 
-    Browsers are told to revalidate every time (``no-cache``); with the stored
-    ETag, ConditionalGetMiddleware answers a repeat visit with a 304.
+    Shared caches and browsers may keep them too (``_mark_public``); with the
+    stored ETag, ConditionalGetMiddleware answers a revalidation with a 304.
+    Pages for signed-in users, and answers to other methods, are never stored.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD") or _signed_in(request):
             response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True, no_cache=True)
+            patch_cache_control(response, private=True, no_store=True)
             return response
         storing = not isinstance(caches[DEFAULT_CACHE_ALIAS], DummyCache)
         key = _page_key(request) if storing else None

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from pagecache.caching import reader_cache
 
@@ -31,6 +33,27 @@ def _quiz_page(request, quiz, answers, problems=(), status=200, notice=""):
     )
 
 
+def sent_from_another_site(request):
+    """Whether a browser sent this form from another site's page.
+
+    The quiz is anonymous, so it protects its form without a CSRF cookie (a cookie
+    would make the quiz page, and every page read after it, impossible to share
+    from a cache). Browsers say where a form came from: ``Sec-Fetch-Site`` in all
+    current ones, ``Origin`` in older ones. A request with neither was not sent by
+    a browser page, so no other site can have made a visitor send it.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
+
+
+@csrf_exempt  # checked by sent_from_another_site, without a cookie
+@reader_cache
 def quiz(request):
     """GET shows the quiz (pre-filled from the query string); POST scores and stores it."""
     if request.method not in ("GET", "HEAD", "POST"):
@@ -47,6 +70,8 @@ def quiz(request):
         return response
     quiz = Quiz.load()
     if request.method == "POST":
+        if sent_from_another_site(request):
+            return render(request, "403_csrf.html", {"cross_site": True}, status=403)
         return _take(request, quiz)
     answers, problems = quiz.check(request.GET, require=False)
     notice = "Some answers in the link were not recognised and were left blank." if problems else ""
@@ -73,7 +98,7 @@ def _take(request, quiz):
     return HttpResponseRedirect(result.get_absolute_url(), status=303)
 
 
-@require_GET
+@require_safe
 @reader_cache
 def result(request, token):
     result = get_object_or_404(Result, token=token)

@@ -132,7 +132,33 @@ def test_the_404_and_400_pages_are_ours_and_leak_nothing(fuzz_client):
 
 def test_an_expired_form_gets_our_403_page():
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/quiz/", {"experience": "new"})  # valid answers, no CSRF token
+    response = strict.post("/admin/login/", {"username": "boss", "password": "pw"})  # no token
     assert response.status_code == 403
     assert "We couldn't accept that form" in response.text
     assert_leaks_nothing(response)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_SEC_FETCH_SITE": "same-site"},
+     {"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_ORIGIN": "null"}],
+)  # fmt: skip
+def test_a_quiz_sent_from_another_site_is_refused_and_stores_nothing(headers):
+    from recommender.models import Result
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/quiz/", {"experience": "new"}, **headers)  # valid answers
+    assert response.status_code == 403
+    assert "sent from another website" in response.text
+    assert_leaks_nothing(response)
+    assert not Result.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "http://testserver"}, {}],
+)  # fmt: skip
+def test_the_quiz_needs_no_cookie_from_its_own_pages(headers):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/quiz/", {"experience": "new"}, **headers)
+    assert response.status_code == 303

@@ -268,3 +268,25 @@ def test_the_markdown_editor_previews_sanitized_html_under_the_csp(site, page, c
     page.goto(site + f"/admin/comparisons/support/{support}/change/")
     assert page.locator(".select2-container").count() > 0
     assert violations == []
+
+
+def test_the_quiz_does_not_move_once_it_has_loaded(site, browser):
+    """Cumulative layout shift under 0.1 (Google's "good"), desktop and phone."""
+    for viewport in ({"width": 1280, "height": 900}, {"width": 360, "height": 780}):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(site + "/quiz/", wait_until="load")
+        shift = page.evaluate(
+            """() => new Promise(resolve => {
+                let total = 0;
+                new PerformanceObserver(list => {
+                    for (const entry of list.getEntries()) {
+                        if (!entry.hadRecentInput) total += entry.value;
+                    }
+                }).observe({type: "layout-shift", buffered: true});
+                setTimeout(() => resolve(total), 1000);
+            })"""
+        )
+        assert shift < 0.1, (viewport, shift)
+        assert page.locator(".quiz-step:visible").count() == 1
+        context.close()

@@ -19,7 +19,6 @@ from comparisons.models import (
 from .factories import (
     ArticleFactory,
     FeatureFactory,
-    FrameworkFactory,
     SourceFactory,
     TraitFactory,
     UseCaseFactory,
@@ -218,47 +217,6 @@ def test_unknown_profile_feature_and_use_case_are_404s(client):
         response = client.get(url)
         assert response.status_code == 404
         assert "There is no page at this address" in response.text
-
-
-@pytest.mark.usefixtures("small_site")
-def test_search_ranks_an_exact_name_first(client):
-    FrameworkFactory(name="Aardvark", slug="aardvark", summary="A smaller Beta.")
-    response = client.get("/search/?q=beta")
-    names = [r["name"] for r in response.context["results"]]
-    assert names[0] == "Beta"  # before "Aardvark" and "Alpha vs Beta", which sort first
-    assert "Aardvark" in names  # its summary mentions Beta
-
-
-@pytest.mark.usefixtures("small_site")
-def test_search_finds_companies_and_articles(client):
-    companies = client.get("/search/?q=bigc")
-    assert [(r["kind"], r["name"]) for r in companies.context["results"]] == [("Company", "Bigco")]
-    assert "Bigco" in companies.text
-    articles = client.get("/search/?q=vs beta")
-    assert [(r["kind"], r["name"]) for r in articles.context["results"]] == [
-        ("Comparison", "Alpha vs Beta")
-    ]
-    assert "Alpha vs Beta" in articles.text
-
-
-@pytest.mark.parametrize("query", ["", "a", " x "])
-def test_an_empty_or_one_letter_search_shows_a_helpful_empty_state(client, query):
-    response = client.get("/search/", {"q": query})
-    assert response.status_code == 200
-    assert "Type at least two characters" in response.text
-
-
-def test_a_search_longer_than_200_characters_is_a_400(client):
-    response = client.get("/search/", {"q": "x" * 201})
-    assert response.status_code == 400
-    assert "longer than 200 characters" in response.text
-
-
-@pytest.mark.usefixtures("small_site")
-def test_a_search_with_no_results_says_so(client):
-    response = client.get("/search/?q=zzzzqqq")
-    assert response.status_code == 200
-    assert "Nothing matches" in response.text
 
 
 @pytest.mark.usefixtures("small_site")

@@ -6,8 +6,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from comparisons.markdown import render_markdown
+from comparisons.pages import mid_sentence
 
 register = template.Library()
+register.filter("mid_sentence", mid_sentence)
 
 # Escapes that keep JSON inside a <script> element from closing it (as json_script).
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
