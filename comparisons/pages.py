@@ -6,6 +6,7 @@ the order a reader meets them. The second half turns the facts' history into
 changes people can read, for the public change log and the editors' timeline.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -29,6 +30,7 @@ class Citations:
     def __init__(self):
         self._numbers = {}
         self.sources = []
+        self.cells = []  # every cell built with these citations (see usual_check)
 
     def refs(self, fact, sources=None):
         """The citation numbers for ``fact`` (fetched by ``models.with_sources``), or for
@@ -43,6 +45,26 @@ class Citations:
 
     def numbered(self):
         return list(enumerate(self.sources, start=1))
+
+    def usual_check(self):
+        """The month most of the page's facts were checked by an editor, said once on the
+        page: those cells leave out their date, the others keep theirs. None if no cell
+        has a check date."""
+        months = Counter(
+            cell.verified_on.replace(day=1)
+            for cell in self.cells
+            if cell.verified_on and not cell.automatic
+        )
+        if not months:
+            return None
+        usual = months.most_common(1)[0][0]
+        for cell in self.cells:
+            cell.usual_check = (
+                not cell.automatic
+                and cell.verified_on is not None
+                and cell.verified_on.replace(day=1) == usual
+            )
+        return usual
 
 
 @dataclass
@@ -59,30 +81,35 @@ class Cell:
     automatic: bool = False  # checked by a machine (sync_pypi), not an editor
     assessment: bool = False
     evidence: str = ""
+    usual_check: bool = False  # checked in the month the page names once (usual_check)
 
     @classmethod
     def of(cls, fact, citations, value=None):
         if fact is None:
             return cls()
-        return cls(
+        cell = cls(
             value=fact if value is None else value,
             refs=citations.refs(fact),
             verified_on=fact.verified_on,
             assessment=getattr(fact, "is_assessment", False),
             evidence=getattr(fact, "evidence", ""),
         )
+        citations.cells.append(cell)
+        return cell
 
     @classmethod
     def from_pypi(cls, framework, citations, value):
         """A profile fact that sync_pypi keeps: it cites the PyPI page and its check."""
         if framework.pypi_checked_at is None or framework.pypi_source is None:
             return cls.of(framework, citations, value)
-        return cls(
+        cell = cls(
             value=value,
             refs=citations.refs(framework, [framework.pypi_source]),
             verified_on=framework.pypi_checked_at.date(),
             automatic=True,
         )
+        citations.cells.append(cell)
+        return cell
 
 
 @dataclass
@@ -182,6 +209,19 @@ def feature_grid(frameworks, supports, citations):
                 kind="support",
             )
         )
+    return groups
+
+
+def feature_matrix(features, frameworks, supports):
+    """Every feature against every framework, grouped by category: rows of Support rows
+    (None where nothing is recorded), for the caniuse-style grid at /features/."""
+    by_cell = _index(supports, lambda s: (s.feature_id, s.framework_id))
+    groups = []
+    for feature in sorted(features, key=_feature_order):
+        if not groups or groups[-1].name != feature.category.name:
+            groups.append(Group(feature.category.name, []))
+        cells = [by_cell.get((feature.pk, framework.pk)) for framework in frameworks]
+        groups[-1].rows.append(Row(feature.name, cells, link=feature.get_absolute_url()))
     return groups
 
 

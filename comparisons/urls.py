@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import og, views
 from .feeds import ArticleFeed
 
 app_name = "comparisons"
@@ -11,6 +11,9 @@ urlpatterns = [
     path("compare/", views.compare_index, name="compare_index"),
     path("compare/<str:slugs>/", views.compare, name="compare"),
     path("compare/<str:slugs>/changes/", views.compare_changes, name="compare_changes"),
+    path("og/compare/<str:slugs>.png", og.comparison_image, name="og_compare"),
+    path("og/frameworks/<slug:slug>.png", og.framework_image, name="og_framework"),
+    path("og/quiz/<str:token>.png", og.verdict_image, name="og_verdict"),
     path("features/", views.feature_list, name="features"),
     path("features/<slug:slug>/", views.feature_detail, name="feature"),
     path("use-cases/", views.use_case_list, name="use_cases"),

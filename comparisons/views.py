@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 import uuid
 from dataclasses import dataclass, field
 
@@ -8,6 +9,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
@@ -23,6 +25,7 @@ from django.views.static import serve as static_serve
 from PIL import Image, UnidentifiedImageError
 
 from pagecache.caching import VersionedMemo, reader_cache
+from recommender.models import Result
 
 from . import pages
 from . import search as site_search
@@ -55,14 +58,43 @@ def _breadcrumbs(*trail):
 @require_safe
 @reader_cache
 def home(request):
+    frameworks = list(Framework.objects.published())
+    articles = list(Article.objects.published().for_listing())
     return render(
         request,
         "comparisons/home.html",
         {
-            "articles": Article.objects.published().for_listing(),
-            "frameworks": Framework.objects.published(),
+            "articles": articles,
+            "frameworks": frameworks,
+            "popular": _popular_comparisons(frameworks, articles),
         },
     )
+
+
+def _pair_links(pairs, articles):
+    """(title, canonical address) of each pair of frameworks: its article's title and
+    order where an article covers exactly the pair, else "A vs B" in slug order."""
+    by_set = {frozenset(f.pk for f in article.frameworks): article for article in articles}
+    links = []
+    for pair in pairs:
+        article = by_set.get(frozenset(f.pk for f in pair))
+        if article:
+            links.append((article.title, article.get_absolute_url()))
+        else:
+            first, second = sorted(pair, key=lambda f: f.slug)
+            links.append((f"{first.name} vs {second.name}", compare_url((first, second))))
+    return links
+
+
+POPULAR = 4  # frameworks whose pairs make the popular comparisons (6 pairs)
+
+
+def _popular_comparisons(frameworks, articles):
+    """Every pair of the frameworks the quiz recommends most often (by name when there
+    are no results yet): what readers are most likely weighing against each other."""
+    wins = dict(Result.objects.values_list("winner").annotate(n=Count("pk")).order_by())
+    top = sorted(frameworks, key=lambda f: (-wins.get(f.slug, 0), f.name))[:POPULAR]
+    return _pair_links(itertools.combinations(top, 2), articles)
 
 
 @require_safe
@@ -112,12 +144,16 @@ def _profile(slug, staff=False):
         "comparisons": _comparisons_of(framework),
         "draft": not framework.is_live,
     }
+    body["checked_month"] = citations.usual_check()
     body["citations"] = citations.numbered()
     return Page(
         url=framework.get_absolute_url(),
         context={
             "title": f"{framework.name}: {pages.mid_sentence(framework.get_kind_display())}",
             "description": Truncator(framework.summary).chars(160),
+            "og_image": ""
+            if body["draft"]  # no image shows a draft
+            else reverse("comparisons:og_framework", kwargs={"slug": framework.slug}),
             "body": render_to_string("comparisons/framework_body.html", body),
             "breadcrumbs": _breadcrumbs(
                 ("Frameworks", reverse("comparisons:frameworks")),
@@ -141,30 +177,26 @@ def _facts_of(frameworks, staff):
 
 def _comparisons_of(framework):
     """(title, canonical address) of the framework's comparison with each other published
-    framework (its article's, where one covers exactly the pair), then of its articles
-    on three or more frameworks."""
+    framework, then of its articles on three or more frameworks."""
     articles = list(Article.objects.published().filter(entries__framework=framework).for_listing())
-    by_set = {frozenset(f.pk for f in article.frameworks): article for article in articles}
-    links = []
-    for other in Framework.objects.published().exclude(pk=framework.pk).order_by("name"):
-        article = by_set.pop(frozenset((framework.pk, other.pk)), None)
-        if article:
-            links.append((article.title, article.get_absolute_url()))
-        else:
-            pair = sorted((framework, other), key=lambda f: f.slug)
-            links.append((f"{pair[0].name} vs {pair[1].name}", compare_url(pair)))
-    links += [(a.title, a.get_absolute_url()) for a in by_set.values()]
-    return links
+    others = Framework.objects.published().exclude(pk=framework.pk).order_by("name")
+    links = _pair_links([(framework, other) for other in others], articles)
+    return links + [(a.title, a.get_absolute_url()) for a in articles if len(a.frameworks) > 2]
 
 
 @require_safe
 @reader_cache
 def feature_list(request):
+    """Every framework against every feature: one grid, each cell linking to its details."""
+    frameworks = list(Framework.objects.published().order_by("name"))
+    features = Feature.objects.select_related("category")
+    supports = Support.objects.for_frameworks(frameworks).select_related(None)
     return render(
         request,
         "comparisons/feature_list.html",
         {
-            "features": Feature.objects.select_related("category"),
+            "frameworks": frameworks,
+            "groups": pages.feature_matrix(features, frameworks, supports),
             "title": "Features compared",
             "description": "Every feature we compare, from ORMs to WebSockets, and who has it.",
             "breadcrumbs": _breadcrumbs(("Features", reverse("comparisons:features"))),
@@ -215,6 +247,7 @@ def feature_detail(request, slug):
                 "and which need a package."
             ).chars(160),
             "rows": rows,
+            "checked_month": citations.usual_check(),  # after the rows are built
             "citations": citations.numbered(),
             "breadcrumbs": _breadcrumbs(
                 ("Features", reverse("comparisons:features")),
@@ -246,6 +279,7 @@ def use_case_detail(request, slug):
                 f"{use_case.summary} Frameworks ranked by fit, with the reasons."
             ).chars(160),
             "rows": [pages.Cell.of(fit, citations) for fit in fits],
+            "checked_month": citations.usual_check(),  # after the rows are built
             "citations": citations.numbered(),
             "breadcrumbs": _breadcrumbs(
                 ("Use cases", reverse("comparisons:use_cases")),
@@ -315,6 +349,8 @@ def compare_index(request):
         if chosen_set:
             article = _article_for(chosen_set, request.user.is_staff)
             return redirect(compare_url(_canonical_order(chosen_set, article)))
+    frameworks = list(frameworks)
+    articles = list(Article.objects.published().for_listing())
     response = render(
         request,
         "comparisons/compare_index.html",
@@ -322,7 +358,9 @@ def compare_index(request):
             "frameworks": frameworks,
             "chosen": set(chosen),
             "problem": problem,
-            "articles": Article.objects.published().for_listing(),
+            "articles": articles,
+            "popular": _popular_comparisons(frameworks, articles),
+            "pairs": _pair_links(itertools.combinations(frameworks, 2), articles),
             "title": "Compare Python web frameworks",
             "description": "Pick two to four frameworks and see them side by side.",
             "min": MIN_COMPARED,
@@ -411,6 +449,7 @@ def _comparison(requested, staff=False):
         "adoptions": pages.per_framework(frameworks, adoptions, citations),
         "pros_cons": pages.per_framework(frameworks, pros_cons, citations),
     }
+    body["checked_month"] = citations.usual_check()
     body["citations"] = citations.numbered()
     return Page(
         url=canonical,
@@ -423,6 +462,11 @@ def _comparison(requested, staff=False):
                 names + ": features, use cases, users, pros and cons side by side, with sources."
             ).chars(160),
             "og_type": "article" if article else "website",
+            "og_image": ""
+            if body["drafts"]  # no image shows a draft
+            else reverse(
+                "comparisons:og_compare", kwargs={"slugs": "-vs-".join(f.slug for f in frameworks)}
+            ),
             "faq_jsonld": jsonld_faq(article) if article and article.faq.all() else "",
             "body": render_to_string("comparisons/compare_body.html", body),
             "breadcrumbs": _breadcrumbs(

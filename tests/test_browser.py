@@ -290,3 +290,17 @@ def test_the_quiz_does_not_move_once_it_has_loaded(site, browser):
         assert shift < 0.1, (viewport, shift)
         assert page.locator(".quiz-step:visible").count() == 1
         context.close()
+
+
+def test_a_comparison_names_its_og_image_which_is_served_under_60_kb(site, page, content):
+    first, second = content.pair
+    page.goto(site + f"/compare/{first[1]}-vs-{second[1]}/")
+    url = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert url == site + f"/og/compare/{first[1]}-vs-{second[1]}.png"
+    response = page.request.get(url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/png"
+    body = response.body()
+    assert body.startswith(b"\x89PNG") and len(body) < 60 * 1024
+    page.goto(url)  # what a person sees when they open it
+    shot(page, "open-graph-comparison", full_page=False)

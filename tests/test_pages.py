@@ -333,7 +333,8 @@ def test_feature_and_use_case_indexes_link_every_page(client):
     html = client.get("/features/").text
     for slug in ["orm", "admin-panel", "csrf-protection"]:
         assert f'href="/features/{slug}/"' in html, slug
-    assert "<h2>Data</h2>" in html and "<h2>Security</h2>" in html
+    assert '<th scope="rowgroup" colspan="6">Data</th>' in html
+    assert '<th scope="rowgroup" colspan="6">Security</th>' in html
     use_cases = client.get("/use-cases/").text
     assert 'href="/use-cases/cms/"' in use_cases and 'href="/use-cases/realtime/"' in use_cases
     for page, crumb in [("/features/orm/", "/features/"), ("/use-cases/cms/", "/use-cases/")]:

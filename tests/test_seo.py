@@ -42,7 +42,9 @@ def test_every_page_has_title_description_canonical_and_share_tags(client, url):
     assert f'<link rel="canonical" href="http://testserver{url}">' in html
     for prop in ["og:title", "og:description", "og:url", "og:type"]:
         assert meta(html, "property", prop), prop
-    assert meta(html, "name", "twitter:card") == "summary"
+    has_image = url.startswith(("/compare/", "/frameworks/")) and url.count("/") > 2
+    assert bool(meta(html, "property", "og:image")) == has_image, url
+    assert meta(html, "name", "twitter:card") == ("summary_large_image" if has_image else "summary")
 
 
 def test_an_article_page_describes_itself_as_an_article_with_faq(client, small_site):

@@ -127,7 +127,7 @@ def _refs(cell):
 
 
 def _checked(cell):
-    if not cell.verified_on:
+    if not cell.verified_on or cell.usual_check:
         return ""
     # "checked" is added by CSS (.checked::before) to keep big tables small.
     return format_html(
@@ -190,6 +190,44 @@ def cell(cell, kind="text"):
     if getattr(cell.value, "is_unchecked", False):  # staff previews only
         return mark_safe('<span class="unchecked">Not checked yet</span>')
     return CELL_RENDERERS[kind](cell)
+
+
+@register.simple_tag
+def compare_row(row, frameworks):
+    """One row of a table with a column per framework. Each cell also names its framework
+    (shown on phones, where the header row may be out of sight)."""
+    label = format_html('<a href="{}">{}</a>', row.link, row.label) if row.link else row.label
+    cells = format_html_join(
+        "",
+        '<td data-framework="{}">{}</td>',
+        (
+            (framework.name, cell(c, row.kind))
+            for framework, c in zip(frameworks, row.cells, strict=True)
+        ),
+    )
+    return format_html('<tr><th scope="row">{}</th>{}</tr>', label, cells)
+
+
+@register.simple_tag
+def matrix_row(row, frameworks):
+    """A row of the feature grid: each framework's level, linking to the feature's page
+    at that framework's row (where the details and sources are)."""
+    cells = format_html_join(
+        "",
+        '<td data-framework="{}">{}</td>',
+        (
+            (
+                framework.name,
+                format_html('<a href="{}#{}">{}</a>', row.link, framework.slug, level_badge(s))
+                if s
+                else mark_safe('<span class="unknown">Not recorded</span>'),
+            )
+            for framework, s in zip(frameworks, row.cells, strict=True)
+        ),
+    )
+    return format_html(
+        '<tr><th scope="row"><a href="{}">{}</a></th>{}</tr>', row.link, row.label, cells
+    )
 
 
 @register.simple_tag
