@@ -133,6 +133,7 @@ def result(request, token):
             "title": f"Your verdict: {winner['name']}",
             "description": _share_text(winner, runner_up),
             "og_type": "article",
+            "og_image": reverse("comparisons:og_verdict", kwargs={"token": result.token}),
         },
     )
 
