@@ -8,16 +8,17 @@ nothing is typed into prose twice.
 """
 
 import datetime
+import functools
 import itertools
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
@@ -53,6 +54,20 @@ class MarkdownField(MarkdownxField):
 class SlugQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+_SLUG = "--slug--"
+
+
+@functools.cache
+def _url_pattern(name, script_prefix):
+    return reverse(name, kwargs={"slug": _SLUG})
+
+
+def slug_url(name, slug):
+    """``reverse(name, kwargs={"slug": slug})``, without resolving the URL again for
+    every row: pages link hundreds of rows."""
+    return _url_pattern(name, get_script_prefix()).replace(_SLUG, slug)
 
 
 class SluggedModel(models.Model):
@@ -140,6 +155,12 @@ class Source(models.Model):
         return not self.is_broken and bool(self.final_url) and self.final_url != self.url
 
 
+def _prefixes(path):
+    """ "a__b__c" -> "a", "a__b", "a__b__c"."""
+    parts = path.split("__")
+    return ["__".join(parts[: n + 1]) for n in range(len(parts))]
+
+
 class FactQuerySet(models.QuerySet):
     """Fact rows for a page: the rows of some frameworks, with what they cite."""
 
@@ -148,12 +169,17 @@ class FactQuerySet(models.QuerySet):
     def for_frameworks(self, frameworks, unchecked=False):
         """The checked rows of ``frameworks`` (``unchecked=True``: staff previews, all rows).
 
-        Their sources are not fetched: pass the rows to ``with_sources``.
+        Neither their frameworks nor their sources are fetched: the caller has the
+        frameworks (``with_frameworks``) and ``with_sources`` fetches the sources.
         """
         rows = self.filter(framework__in=frameworks)
         if not unchecked:
             rows = rows.checked()
-        return rows.select_related(*self.related)
+        # Pages never show when a row was saved: leaving those timestamps out of the
+        # rows and their related rows saves converting a thousand of them per page.
+        related = {part for path in self.related for part in _prefixes(path)}
+        unused = ["updated_at", *(f"{path}__updated_at" for path in sorted(related))]
+        return rows.select_related(*self.related).defer(*unused)
 
     def checked(self):
         """Rows somebody has filled in (never the "not checked yet" placeholders)."""
@@ -263,29 +289,55 @@ def with_sources(*row_sets):
     """Fact rows as lists, each row with its sources as ``row.cited`` (by title).
 
     ``row_sets`` are querysets or lists of fact rows. Costs one query per queryset,
-    one per kind of row for its links to sources and one for all the sources. That
-    is much cheaper than ``prefetch_related("sources")``, which builds a filtered
-    queryset for every row: most of a fresh comparison's cost.
+    one for the rows' links to sources and one for the sources. That is much
+    cheaper than ``prefetch_related("sources")``, which builds a filtered queryset
+    for every row and queries each kind of row's links separately.
     """
     lists = [list(rows) for rows in row_sets]
     by_model = {}
     for row in itertools.chain.from_iterable(lists):
         by_model.setdefault(type(row), {})[row.pk] = row
         row.cited = []
-    links = []
-    for model, rows in by_model.items():
-        fact = model._meta.model_name  # the through table's column for this row
-        through = model.sources.through.objects.filter(**{f"{fact}_id__in": list(rows)})
-        links += [
-            (rows[pk], source) for pk, source in through.values_list(f"{fact}_id", "source_id")
-        ]
-    sources = Source.objects.in_bulk({source for _, source in links})
+    links = _source_links(by_model)
+    sources = Source.objects.only("title", "url", "publisher").in_bulk(
+        {source for _, source in links}
+    )
     for row, source in links:
         row.cited.append(sources[source])
     for rows in by_model.values():
         for row in rows.values():
             row.cited.sort(key=lambda source: (source.title, source.pk))
     return lists
+
+
+def _source_links(by_model):
+    """[(row, source id)] for the rows of ``by_model`` ({model: {pk: row}}), read from
+    every model's sources table in one query (a UNION ALL of plain SELECTs)."""
+    selects, params, kinds = [], [], list(by_model.items())
+    quote = connection.ops.quote_name
+    for index, (model, rows) in enumerate(kinds):
+        through = model.sources.through._meta
+        fact = quote(through.get_field(model._meta.model_name).column)
+        source = quote(through.get_field("source").column)
+        marks = ", ".join(["%s"] * len(rows))
+        selects.append(
+            f"SELECT {index}, {fact}, {source} FROM {quote(through.db_table)} "  # noqa: S608
+            f"WHERE {fact} IN ({marks})"
+        )
+        params += list(rows)
+    if not selects:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return [(kinds[index][1][pk], source) for index, pk, source in cursor.fetchall()]
+
+
+def with_frameworks(frameworks, *row_lists):
+    """Set each fact row's framework to the matching one of ``frameworks``, which the
+    caller already has, instead of fetching it again for every row."""
+    by_pk = {framework.pk: framework for framework in frameworks}
+    for row in itertools.chain.from_iterable(row_lists):
+        row.framework = by_pk[row.framework_id]
 
 
 def fill_publish_time(row):
@@ -414,7 +466,7 @@ class Framework(SluggedModel, Fact):
         _save_with_publish_time(self, super().save, kwargs)
 
     def get_absolute_url(self):
-        return reverse("comparisons:framework", kwargs={"slug": self.slug})
+        return slug_url("comparisons:framework", self.slug)
 
     @property
     def is_live(self):
@@ -465,11 +517,11 @@ class Feature(SluggedModel):
         ordering = ["category__order", "order", "name"]
 
     def get_absolute_url(self):
-        return reverse("comparisons:feature", kwargs={"slug": self.slug})
+        return slug_url("comparisons:feature", self.slug)
 
 
 class SupportQuerySet(FactQuerySet):
-    related = ("framework", "feature__category")
+    related = ("feature__category",)
 
     def get_by_natural_key(self, framework, feature):
         return self.get(framework__slug=framework, feature__slug=feature)
@@ -588,7 +640,7 @@ class Trait(SluggedModel):
 
 
 class TraitValueQuerySet(FactQuerySet):
-    related = ("framework", "trait")
+    related = ("trait",)
 
     def get_by_natural_key(self, framework, trait):
         return self.get(framework__slug=framework, trait__slug=trait)
@@ -645,11 +697,11 @@ class UseCase(SluggedModel):
         ordering = ["order", "name"]
 
     def get_absolute_url(self):
-        return reverse("comparisons:use_case", kwargs={"slug": self.slug})
+        return slug_url("comparisons:use_case", self.slug)
 
 
 class FitQuerySet(FactQuerySet):
-    related = ("framework", "use_case")
+    related = ("use_case",)
 
     def get_by_natural_key(self, framework, use_case):
         return self.get(framework__slug=framework, use_case__slug=use_case)
@@ -727,7 +779,7 @@ class Company(SluggedModel):
 
 
 class AdoptionQuerySet(FactQuerySet):
-    related = ("framework", "company")
+    related = ("company",)
 
     def get_by_natural_key(self, company, framework):
         return self.get(company__slug=company, framework__slug=framework)
@@ -767,7 +819,7 @@ class Adoption(Fact):
 
 
 class ProConQuerySet(FactQuerySet):
-    related = ("framework",)
+    related = ()
 
     def get_by_natural_key(self, framework, kind, order):
         return self.get(framework__slug=framework, kind=kind, order=order)

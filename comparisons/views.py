@@ -40,6 +40,7 @@ from .models import (
     Support,
     TraitValue,
     UseCase,
+    with_frameworks,
     with_sources,
 )
 from .templatetags.pickframe import jsonld_faq
@@ -128,9 +129,9 @@ def _profile(slug, staff=False):
     frameworks = Framework.objects.all() if staff else Framework.objects.published()
     framework = get_object_or_404(frameworks.select_related("pypi_source"), slug=slug)
     citations = pages.Citations()
-    frameworks, supports, traits, fits, adoptions, pros_cons = with_sources(
-        [framework], *_facts_of([framework], staff)
-    )
+    frameworks, *facts = with_sources([framework], *_facts_of([framework], staff))
+    with_frameworks(frameworks, *facts)
+    supports, traits, fits, adoptions, pros_cons = facts
     body = {
         "framework": framework,
         "facts": pages.side_by_side(frameworks, supports, traits, citations),
@@ -434,9 +435,9 @@ def _comparison(requested, staff=False):
     canonical = compare_url(frameworks)
     names = " vs ".join(f.name for f in frameworks)
     citations = pages.Citations()
-    frameworks, supports, traits, fits, adoptions, pros_cons = with_sources(
-        frameworks, *_facts_of(frameworks, staff)
-    )
+    frameworks, *facts = with_sources(frameworks, *_facts_of(frameworks, staff))
+    with_frameworks(frameworks, *facts)
+    supports, traits, fits, adoptions, pros_cons = facts
     body = {
         "frameworks": frameworks,
         "article": article,
@@ -613,7 +614,12 @@ def data_frameworks(request):
 
 
 def _published_facts(model):
-    return model.objects.for_frameworks(Framework.objects.published()).prefetch_related("sources")
+    published = Framework.objects.published()
+    return (
+        model.objects.for_frameworks(published)
+        .select_related("framework")
+        .prefetch_related("sources")
+    )
 
 
 @require_safe

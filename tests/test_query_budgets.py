@@ -35,12 +35,12 @@ def big(empty_content):
 BUDGETS = [
     ("/", 6),  # with the popular comparisons (one count of quiz winners)
     ("/frameworks/", 2),
-    ("/frameworks/bigframe-00/", 18),
-    ("/frameworks/alpha/", 18),  # users, pros and cons, an assessment, an article
+    ("/frameworks/bigframe-00/", 13),
+    ("/frameworks/alpha/", 13),  # users, pros and cons, an assessment, an article
     ("/compare/", 6),
-    ("/compare/bigframe-00-vs-bigframe-01-vs-bigframe-02/", 17),  # with an article
-    ("/compare/bigframe-03-vs-bigframe-04-vs-bigframe-05-vs-bigframe-06/", 15),
-    ("/compare/alpha-vs-beta/", 17),  # with an article and its FAQ
+    ("/compare/bigframe-00-vs-bigframe-01-vs-bigframe-02/", 12),  # with an article
+    ("/compare/bigframe-03-vs-bigframe-04-vs-bigframe-05-vs-bigframe-06/", 10),
+    ("/compare/alpha-vs-beta/", 12),  # with an article and its FAQ
     ("/features/", 4),  # every framework against every feature
     ("/use-cases/", 2),
     ("/features/big-feature-0-0/", 5),

@@ -81,3 +81,10 @@ def test_the_feed_names_an_author_and_carries_every_article(client):
     feed = client.get("/feed/").text
     assert re.search(r"<author><name>Pickframe editors</name></author>", feed)
     assert feed.count("<entry>") == 36
+
+
+def test_each_search_landmark_has_its_own_name(client):
+    html = client.get("/search/?q=alpha").text
+    names = re.findall(r'role="search" aria-label="([^"]+)"', html)
+    assert len(names) == html.count('role="search"') == 2
+    assert len(set(names)) == 2
