@@ -2,6 +2,7 @@ import csv
 import io
 import itertools
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -90,12 +91,25 @@ def _pair_links(pairs, articles):
 POPULAR = 4  # frameworks whose pairs make the popular comparisons (6 pairs)
 
 
+@dataclass(frozen=True)
+class Popular:
+    """The popular comparisons, and what made them popular (for the page to say)."""
+
+    links: list
+    by_quiz: bool  # the quiz's most frequent verdicts; else what our articles cover
+
+
 def _popular_comparisons(frameworks, articles):
-    """Every pair of the frameworks the quiz recommends most often (by name when there
-    are no results yet): what readers are most likely weighing against each other."""
+    """Every pair of the frameworks the quiz recommends most often: what readers are
+    most likely weighing against each other. Until there are results, the frameworks
+    our editorial comparisons cover most."""
     wins = dict(Result.objects.values_list("winner").annotate(n=Count("pk")).order_by())
-    top = sorted(frameworks, key=lambda f: (-wins.get(f.slug, 0), f.name))[:POPULAR]
-    return _pair_links(itertools.combinations(top, 2), articles)
+    covered = Counter(f.pk for article in articles for f in article.frameworks)
+    top = sorted(
+        frameworks,
+        key=lambda f: (-wins.get(f.slug, 0), -covered[f.pk], f.name.lower()),
+    )[:POPULAR]
+    return Popular(_pair_links(itertools.combinations(top, 2), articles), by_quiz=bool(wins))
 
 
 @require_safe
@@ -189,7 +203,7 @@ def _comparisons_of(framework):
 @reader_cache
 def feature_list(request):
     """Every framework against every feature: one grid, each cell linking to its details."""
-    frameworks = list(Framework.objects.published().order_by("name"))
+    frameworks = list(Framework.objects.published())
     features = Feature.objects.select_related("category")
     supports = Support.objects.for_frameworks(frameworks).select_related(None)
     return render(

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comparisons.models import ArticleFramework, Status, Support, Trait
+from pagecache.caching import clear_memos
 
 from .factories import ArticleFactory, build_quiz, build_site
 from .htmlforms import form_data
@@ -251,3 +252,33 @@ def test_head_is_answered_like_get_on_reader_pages(small_site, client):
         head = client.head(page)
         assert head.status_code == 200, page
         assert head.content == b"", page
+
+
+# --- The per-process memo of rendered pages ------------------------------------------
+
+
+def test_the_memo_keeps_pages_within_its_byte_budget_dropping_the_least_used():
+    from pagecache.caching import VersionedMemo
+
+    memo = VersionedMemo(max_bytes=10, weigh=len)
+    memo.get("a", lambda: "aaaa")
+    memo.get("b", lambda: "bbbb")
+    memo.get("a", lambda: "never built")  # a is used again: b is now the least used
+    memo.get("c", lambda: "cccc")  # 12 bytes: b goes
+    assert memo.bytes == 8
+    assert memo.get("a", lambda: "rebuilt") == "aaaa"
+    assert memo.get("b", lambda: "rebuilt") == "rebuilt"
+    assert VersionedMemo(max_bytes=0, weigh=len).get("x", lambda: "x") == "x"  # keeps none
+
+
+def test_another_order_is_redirected_without_rendering_and_shares_the_entry(
+    small_site, no_cache, client, django_assert_num_queries
+):
+    from comparisons.views import rendered_comparisons
+
+    clear_memos()
+    assert client.get(PAGE).status_code == 200
+    with django_assert_num_queries(1):  # the content version: nothing is rendered
+        response = client.get("/compare/beta-vs-alpha/")
+    assert response.status_code == 301 and response["Location"] == PAGE
+    assert len(rendered_comparisons._values) == 1

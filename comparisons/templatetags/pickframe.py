@@ -14,6 +14,14 @@ register.filter("mid_sentence", mid_sentence)
 # Escapes that keep JSON inside a <script> element from closing it (as json_script).
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
+# The feature grid's cells, where every framework shares one row (a legend spells
+# them out, and each cell's link says the whole level).
+LEVEL_SHORT = {
+    "built-in": "Built in",
+    "official-extension": "Official",
+    "third-party": "Package",
+    "none": "None",
+}
 LEVEL_ICONS = {
     "built-in": "✓",
     "official-extension": "+",
@@ -116,11 +124,11 @@ def _e(value):
     return escape_text(str(value))
 
 
-def _badge(support):
+def _badge(support, short=False):
+    label = LEVEL_SHORT[support.level] if short else support.get_level_display()
     return (
         f'<span class="level level-{_e(support.level)}"><span class="level-icon" '
-        f'aria-hidden="true">{LEVEL_ICONS[support.level]}</span> '
-        f"{_e(support.get_level_display())}</span>"
+        f'aria-hidden="true">{LEVEL_ICONS[support.level]}</span> {_e(label)}</span>'
     )
 
 
@@ -221,7 +229,8 @@ def matrix_row(row, frameworks):
     cells = "".join(
         f'<td data-framework="{_e(framework.name)}">'
         + (
-            f'<a href="{link}#{_e(framework.slug)}">{_badge(support)}</a>'
+            f'<a href="{link}#{_e(framework.slug)}" aria-label="{_e(framework.name)}: '
+            f'{_e(support.get_level_display())}">{_badge(support, short=True)}</a>'
             if support
             else '<span class="unknown">Not recorded</span>'
         )
