@@ -29,7 +29,6 @@ urlpatterns = [
     path("sources/", views.sources_policy, name="sources_policy"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("healthz", views.healthz, name="healthz"),
     # django-markdownx's editor posts here (MARKDOWNX_URLS_PATH / _UPLOAD_URLS_PATH).
     path("markdownx/markdownify/", views.markdown_preview, name="markdown_preview"),
     path("markdownx/upload/", views.markdown_upload, name="markdown_upload"),

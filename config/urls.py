@@ -7,7 +7,10 @@ from pagecache.caching import reader_cache
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", reader_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml", reader_cache(sitemap, params=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"
+    ),
+    path("", include("health.urls")),
     path("quiz/", include("recommender.urls")),
     path("", include("comparisons.urls")),
 ]

@@ -1,17 +1,25 @@
 """Reader pages are cached whole and invalidated by one content version.
 
-Every anonymous GET of a public page is stored in the cache (``CACHE_URL``)
-under a key that includes the current *content version*. Saving or deleting any
-content row changes the version, so the next request renders afresh; stale
-entries simply age out. The version also moves when a scheduled publish time
-passes, so scheduled content goes live on time everywhere. Signed-in users
-always get a fresh, uncached page.
+Every anonymous GET of a public page may be stored in the cache (``CACHE_URL``)
+under a key made of the current *content version*, the canonical host and the
+path, plus only the query parameters the view reads (``reader_cache``). Saving
+or deleting any content row changes the version, so the next request renders
+afresh; stale entries simply age out. The version also moves when a scheduled
+publish time passes, so scheduled content goes live on time everywhere. Signed-in
+users always get a fresh, uncached page.
 
-The version's home is the database (``ContentVersion``), so every app server
-sees a change however the cache is set up. The cache keeps a copy for a few
-seconds so that a cached page costs no query: with a shared cache (Redis) a save
-shows at once everywhere; with one cache per process (``locmem://``) the other
-processes see it within ``VERSION_TIMEOUT``.
+The version's home is the database (``ContentVersion``), so every app server sees
+a change on its next request however the cache is set up:
+
+- With a shared cache (Redis) the cache keeps a copy for a few seconds, so that a
+  cached page costs no query. The save writes the new copy after its commit, and
+  a reader that read the old version from the database puts its copy back only
+  with ``add``, which never replaces the newer one.
+- With a cache per process (``locmem://``, ``dummy://``) no other process could
+  be told about a change, so the version is read from the database: one small
+  query per request (``content_version`` remembers it until the request ends).
+- When Redis fails (``pagecache.backends``) every call answers "not cached" and
+  the version comes from the database, as without a cache.
 
 ``VersionedMemo`` keeps derived values (rendered comparisons, the loaded quiz) in the
 process for as long as the content version stands. It is what keeps pages fast
@@ -33,8 +41,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
@@ -65,6 +75,33 @@ def stored_version():
     return token, schedule or []
 
 
+def cache_is_shared():
+    """Whether every app server sees the same cache (not one per process)."""
+    return type(caches[DEFAULT_CACHE_ALIAS]) not in (LocMemCache, DummyCache)
+
+
+class _RequestVersion(threading.local):
+    """The version one request has seen: read once, the same for the whole request."""
+
+    active = False
+    value = None
+
+
+_request = _RequestVersion()
+
+
+def _request_started(**kwargs):
+    _request.active, _request.value = True, None
+
+
+def _request_finished(**kwargs):
+    _request.active, _request.value = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="pagecache-version-start")
+request_finished.connect(_request_finished, dispatch_uid="pagecache-version-end")
+
+
 def content_version():
     """What everything derived from content is keyed by.
 
@@ -72,15 +109,26 @@ def content_version():
     an article set to go live at 10:00 changes the version at 10:00 without
     anyone saving anything.
     """
+    stored = _request.value if _request.active else None
+    if stored is None:
+        stored = _read_version()
+        if _request.active:
+            _request.value = stored
+    token, schedule = stored
+    passed = bisect.bisect_right(schedule, time.time())
+    return f"{token}.{passed}" if passed else token
+
+
+def _read_version():
+    if not cache_is_shared():
+        return stored_version()
     stored = cache.get(VERSION_KEY)
     if stored is None:
         stored = stored_version()
         # add, not set: a request that read the version just before a change
         # committed must not overwrite the newer copy bump_content_version set.
         cache.add(VERSION_KEY, stored, VERSION_TIMEOUT)
-    token, schedule = stored
-    passed = bisect.bisect_right(schedule, time.time())
-    return f"{token}.{passed}" if passed else token
+    return stored
 
 
 def bump_content_version(schedule=()):
@@ -95,7 +143,15 @@ def bump_content_version(schedule=()):
     }
     if not ContentVersion.objects.filter(pk=1).update(**values):
         ContentVersion.objects.update_or_create(pk=1, defaults=values)
-    cache.set(VERSION_KEY, (values["token"], values["schedule"]), VERSION_TIMEOUT)
+    _announce((values["token"], values["schedule"]))
+
+
+def _announce(stored):
+    """After the database has the new version: replace the cached copy (set, not add)."""
+    if _request.active:
+        _request.value = stored
+    if cache_is_shared():
+        cache.set(VERSION_KEY, stored, VERSION_TIMEOUT)
 
 
 class VersionedMemo:
@@ -163,8 +219,28 @@ def clear_memos():
 
 
 def _page_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pickframe:page:{content_version()}:{request.method == 'HEAD'}:{path}"
+    """The host as canonicalised by ALLOWED_HOSTS, the scheme, the path and the query
+    the view may read (``reader_cache`` has already dropped every other parameter)."""
+    address = f"{request.scheme}://{request.get_host().lower()}{request.path}"
+    query = request.GET.urlencode()
+    digest = hashlib.sha256(f"{address}?{query}".encode()).hexdigest()
+    return f"pickframe:page:{content_version()}:{request.method == 'HEAD'}:{digest}"
+
+
+def _only_params(request, params):
+    """Leave the view nothing but the query parameters it reads.
+
+    Anything else in the address (``?utm_source=...``) then cannot change the page,
+    so such addresses can share one cache entry: readers cannot inflate the cache.
+    """
+    names = params() if callable(params) else params
+    if any(name not in names for name in request.GET):
+        kept = QueryDict(mutable=True)
+        for name in names:
+            if name in request.GET:
+                kept.setlist(name, request.GET.getlist(name))
+        kept._mutable = False
+        request.GET = kept
 
 
 def _mark_public(response):
@@ -221,13 +297,21 @@ def _response_from(entry, request):
     return response
 
 
-def reader_cache(view):
+def reader_cache(view=None, *, params=(), store=True):
     """Cache a public view's anonymous GET responses until content changes.
 
-    Shared caches and browsers may keep them too (``_mark_public``); with the
-    stored ETag, ConditionalGetMiddleware answers a revalidation with a 304.
+    ``params`` names the query parameters the view reads (or is a function that
+    returns them); the view never sees any other. ``store`` says whether pages are
+    kept in our cache (``CACHE_URL``): False, or a function of the request that
+    says so, for pages there can be unboundedly many of (a search for anything,
+    one visitor's quiz result), which are cheap to render anyway.
+
+    Shared caches and browsers may keep every public page (``_mark_public``); with
+    the stored ETag, ConditionalGetMiddleware answers a revalidation with a 304.
     Pages for signed-in users, and answers to other methods, are never stored.
     """
+    if view is None:
+        return lambda view: reader_cache(view, params=params, store=store)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -235,7 +319,12 @@ def reader_cache(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        storing = not isinstance(caches[DEFAULT_CACHE_ALIAS], DummyCache)
+        _only_params(request, params)
+        storing = (
+            not isinstance(caches[DEFAULT_CACHE_ALIAS], DummyCache)
+            and store
+            and (store is True or store(request))
+        )
         key = _page_key(request) if storing else None
         entry = cache.get(key) if storing else None
         if entry is None:
@@ -246,11 +335,16 @@ def reader_cache(view):
                 return response
             _mark_public(response)
             if not storing:
-                # No cache configured (dummy://): nowhere to keep the page or a
-                # compressed copy of it, so send it as rendered.
+                # Not kept here (no cache, or a page not worth keeping): nowhere to
+                # keep a compressed copy either, so send it as rendered.
                 return response
             entry = _cache_entry(response)
             cache.set(key, entry, PAGE_TIMEOUT)
         return _response_from(entry, request)
 
     return wrapped
+
+
+def without_query(request):
+    """``store=without_query``: keep the bare page, not each of its many queries."""
+    return not request.GET

@@ -37,6 +37,15 @@ def _each_request_commits(monkeypatch):
     monkeypatch.setattr(Client, "request", committing_request)
 
 
+@pytest.fixture
+def version_queries():
+    """Queries a page served from the cache costs: reading the content version from
+    the database, unless a shared cache keeps a copy (pagecache.caching)."""
+    from pagecache.caching import cache_is_shared
+
+    return 0 if cache_is_shared() else 1
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the initial content once; each test runs in a transaction over it."""

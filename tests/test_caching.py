@@ -27,11 +27,11 @@ def rename_in_the_admin(staff_client, trait, name):
 
 
 def test_a_repeat_anonymous_request_is_served_from_the_cache(
-    small_site, client, django_assert_num_queries
+    small_site, client, django_assert_num_queries, version_queries
 ):
     first = client.get(PAGE)
     assert first.status_code == 200
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(version_queries):
         second = client.get(PAGE)
     assert second.status_code == 200
     assert second.content == first.content
@@ -108,7 +108,7 @@ def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(small_site, cl
 
 
 def test_a_quiz_submission_does_not_empty_the_page_cache(
-    small_site, client, django_assert_num_queries
+    small_site, client, django_assert_num_queries, version_queries
 ):
     from recommender.models import Result
 
@@ -116,7 +116,7 @@ def test_a_quiz_submission_does_not_empty_the_page_cache(
     client.get(PAGE)
     assert client.post("/quiz/", {"experience": "new"}).status_code == 303
     assert Result.objects.count() == 1  # the submission was stored
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(version_queries):
         assert client.get(PAGE).status_code == 200
 
 
@@ -136,8 +136,7 @@ def test_cache_url_picks_the_backend():
         "": "django.core.cache.backends.locmem.LocMemCache",
         "locmem://": "django.core.cache.backends.locmem.LocMemCache",
         "dummy://": "django.core.cache.backends.dummy.DummyCache",
-        "redis://10.0.0.5:6379/1": "django.core.cache.backends.redis.RedisCache "
-        "redis://10.0.0.5:6379/1",
+        "redis://10.0.0.5:6379/1": "pagecache.backends.ResilientRedisCache redis://10.0.0.5:6379/1",
     }
     for url, backend in expected.items():
         env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}

@@ -5,10 +5,13 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.db import transaction
 
 from comparisons.models import ArticleFramework, Status
+from pagecache import caching
 from pagecache.caching import content_version, stored_version
 from recommender.models import Result
 
@@ -136,3 +139,78 @@ def test_one_admin_save_of_many_rows_changes_the_version_once(staff_client):
     with mock.patch(BUMP) as bump:
         assert staff_client.post(url, data).status_code == 302
     assert bump.call_count == 1
+
+
+# --- Coherence: a save shows on every server's next request ---------------------------
+
+
+class SharedMemoryCache(LocMemCache):
+    """Stands in for Redis: one cache that every "server" (here, every call) shares."""
+
+
+@pytest.fixture
+def shared_cache(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "tests.test_content_version.SharedMemoryCache", "LOCATION": "s"}
+    }
+    cache.clear()
+    assert caching.cache_is_shared()
+
+
+def _token():
+    return stored_version()[0]
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_reader_that_read_the_old_version_before_a_commit_cannot_put_it_back(monkeypatch):
+    caching.bump_content_version()
+    old = _token()
+    cache.delete(caching.VERSION_KEY)  # the cached copy has expired
+    read = caching.stored_version
+
+    def reader_reads_then_the_editor_commits():
+        seen = read()  # the reader's query runs before the editor's commit...
+        caching.bump_content_version()  # ...which commits and announces itself here
+        return seen
+
+    monkeypatch.setattr(caching, "stored_version", reader_reads_then_the_editor_commits)
+    assert content_version() == old  # the reader's own request keeps what it read
+    monkeypatch.undo()
+    assert _token() != old
+    assert content_version() == _token()  # every later request, on any server, is current
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_reader_whose_copy_lands_between_commit_and_announcement_is_overwritten(monkeypatch):
+    caching.bump_content_version()
+    old = _token()
+    cache.delete(caching.VERSION_KEY)
+    announcements = []
+    monkeypatch.setattr(caching, "_announce", announcements.append)
+    caching.bump_content_version()  # committed; its announcement is delayed
+    monkeypatch.setattr(caching, "stored_version", lambda: (old, []))  # read before commit
+    assert content_version() == old  # and its copy is in the cache first
+    monkeypatch.undo()
+    caching._announce(announcements[0])
+    assert content_version() == _token() != old
+
+
+def test_with_a_cache_per_process_another_servers_save_shows_on_the_next_request(settings, client):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert not caching.cache_is_shared()
+    framework = FrameworkFactory(name="Before")
+    client.get(f"/frameworks/{framework.slug}/")
+    # Another app server (another process, its own cache) saves:
+    type(framework).objects.filter(pk=framework.pk).update(name="After")
+    from pagecache.models import ContentVersion
+
+    ContentVersion.objects.update_or_create(pk=1, defaults={"token": "saved-elsewhere"})
+    assert "After" in client.get(f"/frameworks/{framework.slug}/").text
+
+
+def test_a_request_reads_the_version_once(settings, client, django_assert_num_queries):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    framework = FrameworkFactory()
+    client.get(f"/frameworks/{framework.slug}/")  # builds and keeps the profile
+    with django_assert_num_queries(1):  # the version, though several memos ask for it
+        assert client.get(f"/frameworks/{framework.slug}/").status_code == 200

@@ -308,13 +308,6 @@ def test_the_feed_is_atom_with_the_published_articles(client):
     assert "<title>Alpha vs Beta</title>" in response.text
 
 
-def test_healthz_is_tiny_and_touches_no_database(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.content == b"ok"
-
-
 @pytest.mark.usefixtures("small_site")
 def test_pages_only_answer_get_and_head(client):
     assert client.post("/compare/alpha-vs-beta/").status_code == 405
