@@ -48,7 +48,8 @@ bench: install-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.bench
 
-# A timestamped JSON dump of all content in backups/ (restore: manage.py seed --from FILE).
+# A timestamped JSON dump of content, quiz results, accounts and edit history in backups/
+# (restore into a freshly migrated database: manage.py seed --from FILE).
 backup: install
 	$(PY) manage.py backup
 

@@ -19,8 +19,9 @@ environ.Env.CACHE_SCHEMES.update(
     {
         "locmem": "django.core.cache.backends.locmem.LocMemCache",
         "dummy": "django.core.cache.backends.dummy.DummyCache",
-        # Django's own Redis backend, never the django-redis package.
-        "redis": "django.core.cache.backends.redis.RedisCache",
+        # Django's own Redis backend (never the django-redis package), made to
+        # answer "not cached" instead of raising when Redis fails.
+        "redis": "pagecache.backends.ResilientRedisCache",
     }
 )
 
@@ -54,11 +55,15 @@ INSTALLED_APPS = [
     "comparisons",
     "recommender",
     "pagecache",
+    "health",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request, sessions included: a NUL in the address or a
+    # form is a 404 or a 400, and a cookie holding one is ignored.
+    "pagecache.middleware.refuse_nul_bytes",
     # ETag from the body of every GET, so a repeat visit can get a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +112,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmem://")}
+# Redis may fail: each cache call waits at most this long, and after a failure a
+# process leaves Redis alone for CACHE_RETRY_AFTER seconds (pagecache.backends).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_AFTER = env.float("CACHE_RETRY_AFTER", default=5.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -153,6 +162,9 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "comparisons.markdown.render_markdown"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg"]
+# Uploaded images may have at most this many pixels; the header says how many, so
+# a larger image is refused before it is decoded (comparisons.views).
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=25_000_000)
 
 LOGIN_URL = "admin:login"
 
@@ -171,6 +183,8 @@ SECURE = env.bool("DJANGO_SECURE", default=False)
 if SECURE:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Health checkers ask the app server over plain HTTP (health.views).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -195,12 +209,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Sign-in protection (django-axes): five failures from one client within the
-# cool-off time lock that client out of the admin until it has passed.
+# Sign-in protection (django-axes, editing.signin): five failures within the
+# cool-off time, either at one username or from one client address, lock that
+# username (from anywhere) or that client (whichever account it tries) out of
+# the admin until the cool-off has passed. A successful sign-in forgives only
+# that client's failures at that same account.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "editing.signin.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "editing.signin.client_address"
+# How many proxies in front of the app servers append to X-Forwarded-For (the
+# shipped nginx: 1). 0 trusts no header: the client is whoever connects.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 

@@ -162,3 +162,111 @@ def test_the_quiz_needs_no_cookie_from_its_own_pages(headers):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/quiz/", {"experience": "new"}, **headers)
     assert response.status_code == 303
+
+
+# --- NUL characters --------------------------------------------------------------------
+# PostgreSQL refuses a NUL in any text it is sent, so one that reached a query was a 500
+# there (SQLite just finds nothing). Every public address and every parameter a view
+# reads is asked with one; CI runs this file on PostgreSQL too.
+
+NUL = "%00"
+
+
+def public_addresses(token):
+    """Every public address of the URL contract (DESIGN.md), over build_site's rows."""
+    return [
+        "/", "/frameworks/", "/frameworks/alpha/", "/compare/", "/compare/alpha-vs-beta/",
+        "/compare/alpha-vs-beta/changes/", "/features/", "/features/orm/", "/use-cases/",
+        "/use-cases/cms/", "/search/", "/quiz/", f"/quiz/result/{token}/", "/feed/",
+        "/sitemap.xml", "/robots.txt", "/data/", "/data/frameworks.json", "/data/support.csv",
+        "/data/adoptions.csv", "/data/traits.csv", "/about/", "/sources/",
+        "/og/compare/alpha-vs-beta.png", "/og/frameworks/alpha.png", f"/og/quiz/{token}.png",
+        "/healthz", "/admin/login/",
+    ]  # fmt: skip
+
+
+# What the views read (search, picker, change log pages, sitemap pages, quiz links,
+# sign-in's next), and one they ignore.
+PARAMETERS = ["q", "f", "page", "p", "experience", "project", "next", "utm_source"]
+
+
+@pytest.fixture
+def token(small_site):
+    assert Client().post("/quiz/", {"experience": "new"}).status_code == 303
+    from recommender.models import Result
+
+    return Result.objects.get().token
+
+
+def test_the_addresses_the_nul_tests_ask_are_real_pages(token):
+    for address in public_addresses(token):
+        assert Client().get(address).status_code in (200, 301, 302), address
+
+
+def test_a_nul_in_any_query_parameter_is_a_400_and_stores_nothing(fuzz_client, token):
+    before = row_count()
+    for address in public_addresses(token):
+        for name in PARAMETERS:
+            for query in (f"{name}=alpha{NUL}", f"{name}{NUL}=alpha", f"{name}={NUL}"):
+                response = fuzz_client.get(f"{address}?{query}")
+                assert response.status_code == 400, (address, query)
+                assert "couldn't understand that request" in response.text
+    assert row_count() == before
+
+
+NUL_ADDRESSES = [
+    "/frameworks/al{}pha/", "/compare/alpha-vs-be{}ta/", "/compare/al{}pha-vs-beta/changes/",
+    "/compare/{}/", "/features/or{}m/", "/use-cases/cm{}s/", "/quiz/result/ab{}c/",
+    "/og/compare/alpha-vs-be{}ta.png", "/og/frameworks/al{}pha.png", "/og/quiz/ab{}c.png",
+    "/data/support{}.csv", "/media/markdownx/a{}.png", "/{}/", "/admin/{}/",
+    "/static/css/site{}.css",
+]  # fmt: skip
+
+
+def test_a_nul_in_an_address_is_a_404(fuzz_client):
+    before = row_count()
+    for address in NUL_ADDRESSES:
+        response = fuzz_client.get(address.format(NUL))
+        assert response.status_code == 404, address
+        assert "There is no page at this address" in response.text
+    assert row_count() == before
+
+
+def test_a_nul_in_a_quiz_answer_is_a_400_and_stores_nothing(fuzz_client):
+    before = row_count()
+    for fields in [{"experience": "new\x00"}, {"experience": "new", "project": "site\x00"},
+                   {"experience": "new", "style\x00": "rules"},
+                   {"experience": ["new", "\x00"]}]:  # fmt: skip
+        for form in ("urlencoded", "multipart"):
+            if form == "urlencoded":
+                response = fuzz_client.post(
+                    "/quiz/",
+                    urlencode(fields, doseq=True),
+                    content_type="application/x-www-form-urlencoded",
+                )
+            else:
+                response = fuzz_client.post("/quiz/", fields)  # the test client's multipart
+            assert response.status_code == 400, (fields, form)
+    assert row_count() == before
+
+
+def test_a_nul_in_the_sign_in_form_is_a_400_and_counts_nothing(fuzz_client, django_user_model):
+    from axes.models import AccessAttempt
+
+    django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
+    for fields in [{"username": "boss\x00", "password": "pw"},
+                   {"username": "boss", "password": "p\x00w"},
+                   {"username": "boss", "password": "pw", "next": "/admin/\x00"}]:  # fmt: skip
+        response = fuzz_client.post("/admin/login/", fields)
+        assert response.status_code == 400, fields
+        assert "_auth_user_id" not in fuzz_client.session
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_cookie_with_a_nul_is_ignored(token):
+    for cookie in ('sessionid="abcdefgh\\000ijkl"', 'csrftoken="ab\\000c"'):
+        visitor = Client(raise_request_exception=False, HTTP_COOKIE=cookie)
+        for address in ("/frameworks/", "/quiz/", "/admin/"):
+            response = visitor.get(address)
+            assert response.status_code in (200, 302), (cookie, address)
+        assert visitor.post("/quiz/", {"experience": "new"}).status_code == 303

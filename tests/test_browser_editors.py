@@ -218,6 +218,48 @@ def test_the_image_button_asks_for_a_description_and_inserts_the_image(
     page.context.close()
 
 
+def test_a_refused_image_is_explained_by_the_button_and_by_drag_and_drop(
+    site, browser, editor_names, tmp_path, article_title
+):
+    import base64
+
+    from .test_uploads import png_of
+
+    page = editor_page(browser, site, "cleo")
+    page.goto(site + "/admin/comparisons/article/")
+    page.get_by_role("link", name=article_title, exact=True).click()
+    huge = tmp_path / "huge.png"
+    huge.write_bytes(png_of(8000, 5000))  # 40 megapixels, past the limit
+    body = page.locator("#id_body")
+    text = body.input_value()
+    toolbar = body.locator("xpath=..").locator(".markdown-toolbar")
+    status = toolbar.locator(".markdown-image-status")
+
+    with page.expect_file_chooser() as chooser:
+        toolbar.get_by_role("button", name="Insert image…").click()
+    chooser.value.set_files(str(huge))
+    toolbar.get_by_label("Describe the image").fill("A huge picture")
+    toolbar.get_by_role("button", name="Insert", exact=True).click()
+    expect(status).to_contain_text("8,000 × 5,000 pixels")
+
+    # markdownx's own upload, by dropping the file on the text.
+    page.evaluate("() => { document.querySelector('.markdown-image-status').textContent = ''; }")
+    files = page.evaluate_handle(
+        """(data) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "huge.png", {type: "image/png"}));
+            return transfer;
+        }""",
+        base64.b64encode(huge.read_bytes()).decode(),
+    )
+    body.dispatch_event("drop", {"dataTransfer": files})
+    expect(status).to_contain_text("8,000 × 5,000 pixels")
+    expect(body).to_have_value(text)  # no "Invalid response" left in the article
+    expect(body).to_have_css("opacity", "1")  # the editor is not left dimmed
+    page.context.close()
+
+
 def test_a_new_faq_entry_previews_its_answer_and_takes_the_next_position(
     site, browser, editor_names, article_title
 ):

@@ -151,10 +151,13 @@ def test_the_lockout_ends_by_itself_after_the_cool_off(client, django_user_model
     assert client.session["_auth_user_id"]
 
 
-def test_a_different_client_is_not_locked_out(client, django_user_model):
+def test_a_different_client_signing_in_to_another_account_is_not_locked_out(
+    client, django_user_model
+):
     from django.test import Client
 
     django_user_model.objects.create_superuser("boss", "b@example.com", "right-password")
-    _fail(client, 5)
+    django_user_model.objects.create_superuser("ada", "a@example.com", "her-password")
+    _fail(client, 5)  # locks this client, and the username "boss" (tests/test_signin.py)
     other = Client(REMOTE_ADDR="198.51.100.7")
-    assert other.post(LOGIN, {"username": "boss", "password": "right-password"}).status_code == 302
+    assert other.post(LOGIN, {"username": "ada", "password": "her-password"}).status_code == 302

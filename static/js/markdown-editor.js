@@ -54,6 +54,19 @@
     var status = bar.querySelector(".markdown-image-status");
     var chosen = null;
 
+    // markdownx's own drag-and-drop upload: when the server refuses an image it types
+    // "Invalid response" into the text. Put the text back and say why instead.
+    box.addEventListener("markdownx.fileUploadError", function (event) {
+      var answer = (event.detail && event.detail[0]) || {};
+      var text = editor.value, start = editor.selectionStart, end = editor.selectionEnd;
+      status.textContent = (answer.image || ["The image could not be uploaded."])[0];
+      setTimeout(function () {  // markdownx inserts its text right after this event
+        editor.value = text;
+        editor.setSelectionRange(start, end);
+        refreshPreview(editor);
+      });
+    });
+
     function reset() {
       chosen = null;
       file.value = "";

@@ -8,9 +8,11 @@ re-check page and each framework's timeline show the evidence from day one.
 import datetime
 import io
 import json
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -79,8 +81,35 @@ def record_checks(path):
     return len(facts)
 
 
+def holds_history(path):
+    """Whether a backup brings history along (backups made before it did, do not)."""
+    from .backup import history_models
+
+    text = path.read_text()
+    return any(f'"model": "{model._meta.label_lower}"' in text for model in history_models())
+
+
+@contextmanager
+def history_paused():
+    """Write no history while a backup is restored: it brings its own, and setting a
+    restored row's sources would otherwise be recorded as an edit."""
+    enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = enabled
+
+
 def database_has_content():
     return any(model.objects.exists() for model in content_models())
+
+
+def database_has_backed_up_rows():
+    """Whether any table a backup restores has rows (groups aside: migrate makes one)."""
+    from .backup import backed_up_models
+
+    return any(m._default_manager.exists() for m in backed_up_models() if m is not Group)
 
 
 class Command(BaseCommand):
@@ -103,7 +132,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--from",
             dest="dump",
-            help="Load this JSON dump (from `make backup`) instead of fixtures/.",
+            help="Restore this backup (from `make backup`) instead of loading fixtures/: "
+            "content, quiz results, accounts and edit history, into a freshly migrated "
+            "database.",
         )
 
     def handle(self, *args, force, if_empty, dump, **options):
@@ -117,10 +148,21 @@ class Command(BaseCommand):
         files = [Path(dump)] if dump else sorted(FIXTURES_DIR.glob("*.json"))
         if not files or not all(path.is_file() for path in files):
             raise CommandError(f"No content to load at {dump or FIXTURES_DIR}.")
+        restoring = dump and holds_history(files[0])  # older backups hold content alone
+        if restoring and (force or database_has_backed_up_rows()):
+            # A backup keeps its rows' ids (see the backup command): loaded over other
+            # rows it would overwrite whichever rows happen to have the same ids.
+            raise CommandError(
+                "A backup restores only into a freshly migrated database, with no content, "
+                "quiz results, user accounts or edit history yet (--force does not apply); "
+                "nothing was changed."
+            )
         with transaction.atomic():
-            call_command("loaddata", *[str(path) for path in files], verbosity=0)
+            with history_paused() if restoring else nullcontext():
+                call_command("loaddata", *[str(path) for path in files], verbosity=0)
             # loaddata skips history; give every loaded row its first history entry
-            # so later edits can be diffed and reverted to the seeded state.
+            # so later edits can be diffed and reverted to the seeded state (a model
+            # whose history a backup brought back is left alone).
             call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
             if not dump:
                 for path in sorted(CHECKS_DIR.glob("*.json")):
