@@ -36,6 +36,7 @@ from .models import (
     UseCase,
     add_placeholders,
     fill_publish_time,
+    publishing_problems,
     validate_framework_count,
 )
 
@@ -116,6 +117,7 @@ class FrameworkAdmin(ContentAdmin):
                     "current_version",
                     "homepage",
                     "docs_url",
+                    "tutorial_url",
                     "repository_url",
                     *FACT_FIELDS,
                 ],
@@ -166,6 +168,16 @@ class FrameworkAdmin(ContentAdmin):
             for model in GRID_MODELS:
                 rows = model._meta.get_field(model.row_field).related_model.objects.all()
                 add_placeholders(model, [obj], rows)
+        elif not obj.is_live:
+            hidden = Article.objects.filter(status=Status.PUBLISHED, entries__framework=obj)
+            titles = ", ".join(f"“{title}”" for title in hidden.values_list("title", flat=True))
+            if titles:
+                self.message_user(
+                    request,
+                    f"Readers no longer see the published articles about “{obj}”: {titles}. "
+                    "They come back when it is live again.",
+                    messages.WARNING,
+                )
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_continue" in request.POST:
@@ -375,6 +387,11 @@ class ArticleFrameworkFormSet(ConflictCheckedInlineFormSet):
             if form.cleaned_data.get("framework") and not form.cleaned_data.get("DELETE")
         ]
         validate_framework_count(len(kept))
+        # Rows left untouched are not validated one by one: check the article's
+        # frameworks here, against the status and publish time being saved.
+        problems = publishing_problems(self.instance, [f.cleaned_data["framework"] for f in kept])
+        if problems:
+            raise forms.ValidationError(problems)
 
 
 class ArticleFrameworkInline(ContentInline, admin.TabularInline):

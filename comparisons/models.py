@@ -20,11 +20,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from editing.registry import content
+
+from .markdown import MAX_CHARS as MAX_MARKDOWN_CHARS
 
 VERIFIED_HELP = (
     "The day this fact was last checked against its sources. Leave empty if nobody "
@@ -34,6 +37,39 @@ SOURCES_HELP = "Where this fact can be checked. Readers see these as numbered ci
 # Re-checks of facts verified on the same day are spread over the last sixth of
 # their interval, in this many groups (by row id), so they never all fall due at once.
 REVIEW_GROUPS = 8
+
+
+@deconstructible
+class MarkdownLengthValidator:
+    """At most ``limit`` characters of Markdown, counted as stored (Unix line endings).
+
+    Every MarkdownField has one, so the admin, its inline rows and any other model
+    form refuse an over-long text with this message and save nothing. The limits are
+    far above any real text, and keep every render of it short (comparisons/markdown.py).
+    """
+
+    def __init__(self, limit):
+        self.limit = limit
+
+    def __call__(self, value):
+        length = len(str(value).replace("\r\n", "\n"))
+        if length > self.limit:
+            raise ValidationError(
+                "This text has %(length)s characters; it can have at most %(limit)s. "
+                "Shorten it by %(excess)s characters.",
+                code="max_length",
+                params={
+                    "length": f"{length:,}",
+                    "limit": f"{self.limit:,}",
+                    "excess": f"{length - self.limit:,}",
+                },
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MarkdownLengthValidator) and self.limit == other.limit
+
+    def __hash__(self):
+        return hash(self.limit)
 
 
 class MarkdownField(MarkdownxField):
@@ -384,7 +420,9 @@ class Framework(SluggedModel, Fact):
         help_text="Two or three plain sentences for lists, cards and search results."
     )
     body = MarkdownField(
-        blank=True, help_text="The profile's longer text, in Markdown. Shown on the profile page."
+        blank=True,
+        help_text="The profile's longer text, in Markdown. Shown on the profile page.",
+        validators=[MarkdownLengthValidator(20_000)],  # the longest shipped: 1,325
     )
     first_released = models.DateField(
         help_text="Date of the first public release (cite the changelog or release notes)."
@@ -394,6 +432,14 @@ class Framework(SluggedModel, Fact):
     homepage = models.URLField(max_length=300)
     docs_url = models.URLField("documentation", max_length=300, blank=True)
     repository_url = models.URLField("repository", max_length=300, blank=True)
+    tutorial_url = models.URLField(
+        "official tutorial",
+        max_length=300,
+        blank=True,
+        help_text="Where the framework's own documentation teaches a first app, e.g. "
+        "Django's “Writing your first Django app”. The quiz's verdict links it as the "
+        "first step.",
+    )
     current_version = models.CharField(
         max_length=30, blank=True, help_text="Latest stable release when last verified."
     )
@@ -490,6 +536,20 @@ class FeatureCategory(SluggedModel):
         verbose_name_plural = "feature categories"
 
 
+class GridRowQuerySet(SlugQuerySet):
+    """Features and use cases: the rows of the grids that fact rows fill in."""
+
+    def public(self):
+        """All but those whose only facts are about frameworks readers cannot see (yet):
+        a feature added for a draft framework stays out of sight until it is published."""
+        model = next(
+            m for m in GRID_MODELS if m._meta.get_field(m.row_field).related_model is self.model
+        )
+        facts = model.objects.checked().filter(**{model.row_field: models.OuterRef("pk")})
+        seen = facts.filter(framework__in=Framework.objects.published())
+        return self.filter(~models.Exists(facts) | models.Exists(seen))
+
+
 @content
 class Feature(SluggedModel):
     category = models.ForeignKey(
@@ -510,6 +570,8 @@ class Feature(SluggedModel):
         help_text="Also show this feature as a row of the side-by-side summary table "
         "at the top of comparison pages (keep it to a handful).",
     )
+
+    objects = GridRowQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -687,9 +749,13 @@ class UseCase(SluggedModel):
         max_length=200, help_text="One line on what is being built. Shown in lists and search."
     )
     description = MarkdownField(
-        blank=True, help_text="Longer text for the use-case page, in Markdown."
+        blank=True,
+        help_text="Longer text for the use-case page, in Markdown.",
+        validators=[MarkdownLengthValidator(20_000)],  # none shipped
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists.")
+
+    objects = GridRowQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -861,6 +927,22 @@ class ProCon(Assessable, Fact):
 
 
 class ArticleQuerySet(PublishableQuerySet):
+    def published(self):
+        """Articles readers see: published, their time come, and comparing two to four
+        frameworks that readers see too. An article whose framework went back to draft,
+        or goes live later than the article, stays hidden until that framework is live.
+        """
+        entries = ArticleFramework.objects.filter(article=models.OuterRef("pk")).order_by()
+        hidden = entries.exclude(framework__in=Framework.objects.published())
+        compared = entries.values("article").annotate(n=models.Count("pk")).values("n")
+        return (
+            super()
+            .published()
+            .filter(~models.Exists(hidden))
+            .alias(frameworks_compared=models.Subquery(compared))
+            .filter(frameworks_compared__gte=ArticleFramework.MIN_FRAMEWORKS)
+        )
+
     def covering(self, frameworks):
         """Articles that compare exactly this set of frameworks."""
         ids = [framework.pk for framework in frameworks]
@@ -890,10 +972,12 @@ class Article(models.Model):
     )
     body = MarkdownField(
         help_text="The editorial text in Markdown. Tables, feature grids, use cases, "
-        "companies and pros/cons are added from data; do not type them here."
+        "companies and pros/cons are added from data; do not type them here.",
+        validators=[MarkdownLengthValidator(MAX_MARKDOWN_CHARS)],  # the longest shipped: 3,993
     )
     verdict = MarkdownField(
-        help_text="The closing recommendation in Markdown, shown in a box after the tables."
+        help_text="The closing recommendation in Markdown, shown in a box after the tables.",
+        validators=[MarkdownLengthValidator(5_000)],  # the longest shipped: 301
     )
     seo_description = models.CharField(
         "SEO description",
@@ -989,10 +1073,46 @@ class ArticleFramework(models.Model):
     def __str__(self):
         return f"{self.article}: {self.position}. {self.framework}"
 
+    def clean(self):
+        super().clean()
+        try:  # the admin validates rows of an article it has not saved yet
+            article, framework = self.article, self.framework
+        except (Article.DoesNotExist, Framework.DoesNotExist):
+            return  # reported as a missing field
+        problems = publishing_problems(article, [framework])
+        if problems:
+            raise ValidationError({"framework": problems})
+
     def natural_key(self):
         return (self.article.slug, self.framework.slug)
 
     natural_key.dependencies = ["comparisons.article", "comparisons.framework"]
+
+
+def publishing_problems(article, frameworks):
+    """Why ``article`` cannot be published comparing ``frameworks``: a sentence for each
+    framework readers would not see by the time the article goes live ([] if none).
+
+    Readers never see an article about a framework they cannot see; public queries
+    leave such an article out anyway (``ArticleQuerySet.published``).
+    """
+    if article.status != Status.PUBLISHED:
+        return []
+    goes_live = article.published_at or timezone.now()
+    problems = []
+    for framework in frameworks:
+        if framework.status != Status.PUBLISHED:
+            problems.append(
+                f"“{framework.name}” is a draft, so readers cannot see an article about it. "
+                "Publish the framework first, or keep this article a draft."
+            )
+        elif framework.published_at and framework.published_at > goes_live:
+            when = timezone.localtime(framework.published_at)
+            problems.append(
+                f"“{framework.name}” goes live on {when:%-d %B %Y at %H:%M}, after this "
+                "article would. Publish the article no earlier than that."
+            )
+    return problems
 
 
 def validate_framework_count(count):
@@ -1014,7 +1134,10 @@ class FaqEntry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq")
     order = models.PositiveSmallIntegerField(default=0)
     question = models.CharField(max_length=200)
-    answer = MarkdownField(help_text="Markdown. Also published as FAQ structured data.")
+    answer = MarkdownField(
+        help_text="Markdown. Also published as FAQ structured data.",
+        validators=[MarkdownLengthValidator(5_000)],  # the longest shipped: 253
+    )
 
     objects = FaqEntryQuerySet.as_manager()
 

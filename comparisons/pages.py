@@ -6,13 +6,15 @@ the order a reader meets them. The second half turns the facts' history into
 changes people can read, for the public change log and the editors' timeline.
 """
 
+import datetime
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
 from editing.history import RESTORED
 
-from .models import FACT_MODELS, Company, Feature, Framework, Source, Trait, UseCase
+from .models import FACT_MODELS, Company, Feature, Framework, Source, Status, Trait, UseCase
 
 
 def mid_sentence(name):
@@ -288,53 +290,144 @@ def row_names():
     return names
 
 
-def fact_changes(frameworks, histories, names):
+def fact_changes(frameworks, histories, names, public=False):
     """What changed in these frameworks' facts, from their history, oldest first.
 
     ``histories`` is ``fact_histories()``; ``names`` is ``row_names()``. Rows
     loaded by ``seed`` (no editor) are the baseline, not changes; a save that
     changed nothing is left out; a deletion or a restore is one change per row.
+
+    ``public``: only what readers could see (``public_saves``): a framework's
+    public history starts when it was first published.
     """
     by_id = {f.pk: f for f in frameworks}
+    periods = live_periods(histories[Framework]) if public else {}
     changes = []
     for model, records in histories.items():
-        is_profile = model._meta.model_name == "framework"
-        previous = {}
-        for record in records:
-            before = previous.get(record.id)
-            previous[record.id] = record
-            subject = _subject(model, record, names)
-            if record.history_type == "-":
-                kind, lines = "removed", [f"removed {subject}"]
-            elif record.history_change_reason == RESTORED or (
-                before is not None and before.history_type == "-"
-            ):
-                kind, lines = "restored", [f"restored {subject}"]
-            elif before is None:
-                if record.history_user_id is None:
-                    continue  # the initial content
-                kind, lines = "added", [f"added {subject}"]
+        is_profile = model is Framework
+        for _, row in itertools.groupby(records, key=lambda record: record.id):
+            row = list(row)
+            if public:
+                owner = row[-1].id if is_profile else row[-1].framework_id
+                saves = public_saves(row, periods.get(owner, ALWAYS_LIVE))
             else:
-                delta = record.diff_against(before, excluded_fields=["updated_at", "sources"])
-                kind = "changed"
-                lines = [
-                    f"{subject}: {model._meta.get_field(c.field).verbose_name} "
-                    f"changed from “{_shown(c.old, model, c.field)}” to "
-                    f"“{_shown(c.new, model, c.field)}”"
-                    for c in delta.changes
+                saves = [
+                    (r.history_date, r, before)
+                    for r, before in zip(row, [None, *row[:-1]], strict=True)
                 ]
-                lines += _source_changes(subject, before, record, names)
-                if not lines:
-                    continue
-            framework = by_id.get(record.id if is_profile else record.framework_id)
-            changes.append(
-                Change(
-                    date=record.history_date, framework=framework, subject=subject, kind=kind,
-                    lines=lines, user=record.history_user, record=record, before=before,
-                )
-            )  # fmt: skip
+            for date, record, before in saves:
+                change = _change(model, record, before, names)
+                if change is not None:
+                    change.date = date
+                    change.framework = by_id.get(record.id if is_profile else record.framework_id)
+                    changes.append(change)
     changes.sort(key=lambda change: change.date)
     return changes
+
+
+def _change(model, record, before, names):
+    """``record`` (a save of one row) as a Change from ``before``, or None if it is none."""
+    subject = _subject(model, record, names)
+    if record.history_type == "-":
+        kind, lines = "removed", [f"removed {subject}"]
+    elif record.history_change_reason == RESTORED or (
+        before is not None and before.history_type == "-"
+    ):
+        kind, lines = "restored", [f"restored {subject}"]
+    elif before is None:
+        if record.history_user_id is None:
+            return None  # the initial content
+        kind, lines = "added", [f"added {subject}"]
+    else:
+        delta = record.diff_against(before, excluded_fields=["updated_at", "sources"])
+        kind = "changed"
+        lines = [
+            f"{subject}: {model._meta.get_field(c.field).verbose_name} "
+            f"changed from “{_shown(c.old, model, c.field)}” to "
+            f"“{_shown(c.new, model, c.field)}”"
+            for c in delta.changes
+        ]
+        lines += _source_changes(subject, before, record, names)
+        if not lines:
+            return None
+    return Change(
+        date=record.history_date, framework=None, subject=subject, kind=kind, lines=lines,
+        user=record.history_user, record=record, before=before,
+    )  # fmt: skip
+
+
+# A framework with no history of its own (rows bulk-created without it) has been
+# live for as long as anyone can tell.
+ALWAYS_LIVE = [(datetime.datetime.min.replace(tzinfo=datetime.UTC), None)]
+
+
+def live_periods(framework_records):
+    """{framework id: [(start, end), ...]}: when readers could see each framework, from
+    its history records (ordered by id, then date): published with its publish time
+    come, and not deleted. ``end`` is None while it still is."""
+    periods = {}
+    for pk, records in itertools.groupby(framework_records, key=lambda record: record.id):
+        records = list(records)
+        spans = periods[pk] = []
+        for record, following in zip(records, [*records[1:], None], strict=True):
+            end = following.history_date if following is not None else None
+            if (
+                record.history_type == "-"
+                or record.status != Status.PUBLISHED
+                or record.published_at is None
+            ):
+                continue
+            start = max(record.history_date, record.published_at)
+            if end is not None and start >= end:
+                continue  # scheduled, and unpublished before its time came
+            if spans and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], end)  # still live across this save
+            else:
+                spans.append((start, end))
+    return periods
+
+
+def public_saves(records, periods):
+    """The saves of one row as readers saw them: (date, record, before) for each change.
+
+    ``records`` is the row's history, oldest first; ``periods`` when its framework was
+    live (``live_periods``). Readers saw nothing of the row while the framework was not
+    live, so: the row as it stood when the framework was first published is the
+    baseline, never a change (whatever was written before stays private); saves while
+    it is live are changes from what readers saw last; saves while it is not live are
+    never shown one by one, but when it is live again, what changed meanwhile is one
+    change, dated then. Removing the framework ends its last period and is shown.
+    """
+    seen = None  # the row as readers last saw it
+    current = None  # the row as saved
+    position = 0
+    for number, (start, end) in enumerate(periods):
+        while position < len(records) and records[position].history_date <= start:
+            current = records[position]
+            position += 1
+        if number == 0:
+            seen = current  # first published: the baseline
+        elif current is not seen and not (_gone(current) and _gone(seen)):
+            yield start, current, seen
+            seen = current
+        while position < len(records) and (end is None or records[position].history_date < end):
+            current = records[position]
+            yield current.history_date, current, seen
+            seen = current
+            position += 1
+        while (
+            position < len(records)
+            and records[position].history_date == end
+            and records[position].history_type == "-"
+        ):
+            current = records[position]
+            yield end, current, seen  # deleted while readers could see it
+            seen = current
+            position += 1
+
+
+def _gone(record):
+    return record is None or record.history_type == "-"
 
 
 def verification_change(checked, framework, changes):

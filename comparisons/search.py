@@ -105,12 +105,12 @@ def build_index():
     entries += [
         entry("Feature", feature.name, feature.get_absolute_url(), feature.description,
               text=feature.category.name, aliases=ALIASES.get(feature.slug, ()))
-        for feature in Feature.objects.select_related("category")
+        for feature in Feature.objects.public().select_related("category")
     ]  # fmt: skip
     entries += [
         entry("Use case", use_case.name, use_case.get_absolute_url(), use_case.summary,
               aliases=ALIASES.get(use_case.slug, ()))
-        for use_case in UseCase.objects.all()
+        for use_case in UseCase.objects.public()
     ]  # fmt: skip
     supports = Support.objects.filter(framework__in=list(frameworks)).checked()
     entries += support_entries(supports.select_related("feature"), frameworks)

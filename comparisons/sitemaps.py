@@ -61,7 +61,7 @@ class ComparisonSitemap(Sitemap):
 
 class FeatureSitemap(Sitemap):
     def items(self):
-        return Feature.objects.all()
+        return Feature.objects.public()
 
     def lastmod(self, item):
         return item.updated_at
@@ -69,7 +69,7 @@ class FeatureSitemap(Sitemap):
 
 class UseCaseSitemap(Sitemap):
     def items(self):
-        return UseCase.objects.all()
+        return UseCase.objects.public()
 
     def lastmod(self, item):
         return item.updated_at

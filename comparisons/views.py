@@ -1,6 +1,7 @@
 import csv
 import io
 import itertools
+import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,13 +24,14 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve as static_serve
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pagecache.caching import VersionedMemo, reader_cache
+from pagecache.caching import VersionedMemo, reader_cache, without_query
 from recommender.models import Result
 
 from . import pages
 from . import search as site_search
+from .markdown import MAX_CHARS as MAX_MARKDOWN_CHARS
 from .markdown import render_markdown
 from .models import (
     Adoption,
@@ -45,6 +47,8 @@ from .models import (
     with_sources,
 )
 from .templatetags.pickframe import jsonld_faq
+
+logger = logging.getLogger(__name__)
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 MAX_QUERY_LENGTH = 200
@@ -204,7 +208,7 @@ def _comparisons_of(framework):
 def feature_list(request):
     """Every framework against every feature: one grid, each cell linking to its details."""
     frameworks = list(Framework.objects.published())
-    features = Feature.objects.select_related("category")
+    features = Feature.objects.public().select_related("category")
     supports = Support.objects.for_frameworks(frameworks).select_related(None)
     return render(
         request,
@@ -226,7 +230,7 @@ def use_case_list(request):
         request,
         "comparisons/usecase_list.html",
         {
-            "use_cases": UseCase.objects.all(),
+            "use_cases": UseCase.objects.public(),
             "title": "Use cases",
             "description": "Which Python web framework fits which kind of project, with reasons.",
             "breadcrumbs": _breadcrumbs(("Use cases", reverse("comparisons:use_cases"))),
@@ -237,7 +241,7 @@ def use_case_list(request):
 @require_safe
 @reader_cache
 def feature_detail(request, slug):
-    feature = get_object_or_404(Feature.objects.select_related("category"), slug=slug)
+    feature = get_object_or_404(Feature.objects.public().select_related("category"), slug=slug)
     citations = pages.Citations()
     supports = (
         feature.supports.filter(framework__in=Framework.objects.published())
@@ -275,7 +279,7 @@ def feature_detail(request, slug):
 @require_safe
 @reader_cache
 def use_case_detail(request, slug):
-    use_case = get_object_or_404(UseCase, slug=slug)
+    use_case = get_object_or_404(UseCase.objects.public(), slug=slug)
     citations = pages.Citations()
     fits = (
         use_case.fits.filter(framework__in=Framework.objects.published())
@@ -353,7 +357,7 @@ def compare_url(frameworks):
 
 
 @require_safe
-@reader_cache
+@reader_cache(params=("f",))
 def compare_index(request):
     """The picker: tick frameworks, submit, land on the canonical comparison."""
     frameworks = Framework.objects.published()
@@ -495,7 +499,7 @@ CHANGES_PER_PAGE = 100
 
 
 @require_safe
-@reader_cache
+@reader_cache(params=("page",))
 def compare_changes(request, slugs):
     """The public change log of one comparison's facts, from their history, in pages."""
     requested = [slug.lower() for slug in slugs.split("-vs-")]
@@ -503,8 +507,9 @@ def compare_changes(request, slugs):
     if problem:
         return _compare_not_found(request, problem)
     frameworks = sorted(frameworks, key=lambda f: f.slug)
+    histories = pages.fact_histories(frameworks)
     entries = pages.change_log(
-        pages.fact_changes(frameworks, pages.fact_histories(frameworks), pages.row_names())
+        pages.fact_changes(frameworks, histories, pages.row_names(), public=True)
     )
     paginator = Paginator(entries, CHANGES_PER_PAGE)
     try:
@@ -534,7 +539,7 @@ def compare_changes(request, slugs):
 
 
 @require_safe
-@reader_cache
+@reader_cache(params=("q",), store=without_query)
 def search(request):
     query = request.GET.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
@@ -561,17 +566,35 @@ def search(request):
 # --- Open data ---------------------------------------------------------------------
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell a spreadsheet will show as text, never run as a formula.
+
+    Spreadsheets evaluate a cell that starts with one of ``FORMULA_STARTS``, and
+    editors type free text; such a cell gets a leading single quote (OWASP's advice
+    for CSV injection), which spreadsheets take as "this is text".
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _facts_csv(filename, columns, facts, cells):
     """A CSV of fact rows: ``columns`` and ``cells(fact)``, then when and where verified,
-    then whether the row is sourced or our assessment, and what an assessment rests on."""
+    then whether the row is sourced or our assessment, and what an assessment rests on.
+    Every open-data CSV is written here, each cell through ``spreadsheet_safe``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180's CRLF: the writer then quotes a cell holding either character.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*columns, "verified_on", "sources", "basis", "evidence"])
     for fact in facts:
         sources = " ".join(source.url for source in fact.sources.all() if source.url)
         verified = fact.verified_on.isoformat() if fact.verified_on else ""
         basis = getattr(fact, "basis", "sourced")
-        writer.writerow([*cells(fact), verified, sources, basis, getattr(fact, "evidence", "")])
+        row = [*cells(fact), verified, sources, basis, getattr(fact, "evidence", "")]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -721,33 +744,91 @@ def media(request, path):
     return response
 
 
-def healthz(request):
-    """Liveness for a load balancer: no database, no session, no template."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
 # --- Editor tools: django-markdownx's preview and upload endpoints -------------
 # markdownx ships these views open to anyone; ours answer staff only, and an
 # anonymous request is redirected to the admin login before anything runs.
 
-MAX_PREVIEW_CHARS = 200_000
 # Pillow format name -> the extension we store it under. Nothing else is kept.
 UPLOAD_FORMATS = {"PNG": "png", "JPEG": "jpg"}
-MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_SIDE = 2000
+# Pillow refuses to open an image of more than twice this many pixels anywhere in
+# the site (a decompression bomb: a few hundred kilobytes can declare 40 megapixels).
+# Uploads are held to the limit itself, read from the header before decoding.
+Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_PIXELS
 
 
 @staff_member_required
 @require_POST
 def markdown_preview(request):
-    content = request.POST.get("content", "")
-    if len(content) > MAX_PREVIEW_CHARS:
-        return HttpResponseBadRequest("The text is too long to preview.")
+    content = request.POST.get("content", "").replace("\r\n", "\n")
+    if len(content) > MAX_MARKDOWN_CHARS:
+        # Refused before any parsing. markdownx shows the answer in the preview pane.
+        return HttpResponseBadRequest(
+            f'<p class="errornote">Too long to preview: this text has {len(content):,} '
+            f"characters, and no Markdown field takes more than {MAX_MARKDOWN_CHARS:,}.</p>"
+        )
     return HttpResponse(render_markdown(content))
 
 
-def _upload_error(message):
-    return JsonResponse({"image": [message]}, status=400)
+def _upload_error(message, status=400):
+    """The answer both upload scripts show the editor: ours (static/js/markdown-editor.js)
+    and markdownx's drag and drop, which parses any answer as JSON."""
+    return JsonResponse({"image": [message]}, status=status)
+
+
+class UploadRefused(Exception):
+    """An image we will not store; the message says why, to the editor."""
+
+
+def _check_pixels(width, height):
+    limit = settings.UPLOAD_MAX_PIXELS
+    if width * height > limit:
+        raise UploadRefused(
+            f"This image is {width:,} × {height:,} pixels ({width * height / 1e6:.1f} "
+            f"megapixels); images can have at most {limit / 1e6:g} megapixels. "
+            "Scale it down and upload it again."
+        )
+
+
+def _reencoded(upload):
+    """The upload as a fresh PNG or JPEG of at most MAX_IMAGE_SIDE pixels a side,
+    with its format's extension.
+
+    Only the header is read before the checks, so an image with too many pixels
+    costs nothing to refuse. What is stored is the pixels alone, turned upright as
+    the EXIF orientation says: no EXIF (camera, place), comments, text chunks,
+    colour profile or anything smuggled after the image.
+    """
+    try:
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            if image_format not in UPLOAD_FORMATS:
+                raise UploadRefused("Only PNG and JPEG images can be uploaded.")
+            _check_pixels(*probe.size)
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.draft(image.mode, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))  # JPEG: decode smaller
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            # Pillow writes some of what it read back out (a JPEG's comment, a PNG's
+            # colour profile); keep only a palette's transparency, which is pixels.
+            image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+            encoded = io.BytesIO()
+            image.save(encoded, format=image_format)
+    except UnidentifiedImageError as error:
+        raise UploadRefused("Only PNG and JPEG images can be uploaded.") from error
+    except Image.DecompressionBombError as error:
+        raise UploadRefused(
+            f"This image has too many pixels: at most {settings.UPLOAD_MAX_PIXELS / 1e6:g} "
+            "megapixels. Scale it down and upload it again."
+        ) from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise UploadRefused("The image file is damaged and could not be read.") from error
+    return encoded.getvalue(), UPLOAD_FORMATS[image_format]
 
 
 @staff_member_required
@@ -756,8 +837,9 @@ def markdown_upload(request):
     """Store a PNG or JPEG image for a Markdown field; answer with its Markdown.
 
     The file's own name and declared type are ignored: Pillow decides what the
-    bytes are, the image is re-encoded (dropping metadata and anything smuggled
-    after the pixels), and the server picks the stored name and extension.
+    bytes are, the image is re-encoded (``_reencoded``), and the server picks the
+    stored name and extension. A storage that cannot write (a full or read-only
+    disk) is a message to the editor, and leaves no partial file behind.
     """
     upload = request.FILES.get("image")
     if upload is None:
@@ -766,27 +848,22 @@ def markdown_upload(request):
         limit_mb = settings.MARKDOWNX_UPLOAD_MAX_SIZE // (1024 * 1024)
         return _upload_error(f"The image is larger than {limit_mb} MB.")
     try:
-        with Image.open(upload) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            if image_format not in UPLOAD_FORMATS:
-                return _upload_error("Only PNG and JPEG images can be uploaded.")
-            if width * height > MAX_IMAGE_PIXELS:
-                return _upload_error("The image has too many pixels.")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            encoded = io.BytesIO()
-            image.save(encoded, format=image_format)
-    except UnidentifiedImageError:
-        return _upload_error("Only PNG and JPEG images can be uploaded.")
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return _upload_error("The image file is damaged and could not be read.")
+        content, extension = _reencoded(upload)
+    except UploadRefused as refusal:
+        return _upload_error(str(refusal))
 
-    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{UPLOAD_FORMATS[image_format]}"
-    stored = default_storage.save(name, ContentFile(encoded.getvalue()))
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}"
+    try:
+        stored = default_storage.save(name, ContentFile(content))
+    except OSError as error:
+        logger.error("Could not store an uploaded image as %s: %s", name, error)
+        try:
+            default_storage.delete(name)  # whatever part of it was written
+        except OSError:
+            logger.exception("Could not remove the partly written %s", name)
+        return _upload_error(
+            "The server could not store the image: its disk is full or cannot be "
+            "written to. Nothing was saved. Try again later, or tell an administrator.",
+            status=503,
+        )
     return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})

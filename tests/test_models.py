@@ -67,6 +67,8 @@ def test_model_validation_explains_the_publish_date_rule():
 
 def test_published_articles_exclude_drafts_and_future_dates(empty_content):
     live = ArticleFactory(status=Status.PUBLISHED, published_at=timezone.now())
+    for position, framework in enumerate(FrameworkFactory.create_batch(2), 1):
+        ArticleFramework.objects.create(article=live, framework=framework, position=position)
     ArticleFactory(status=Status.DRAFT)
     ArticleFactory(
         status=Status.PUBLISHED, published_at=timezone.now() + timezone.timedelta(days=1)
