@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pagecache.caching import VersionedMemo, reader_cache
 from recommender.models import Result
+from recommender.scoring import present
 
 from .models import Framework
 from .views import _article_for, _canonical_order, _resolve_set
@@ -96,28 +97,24 @@ def _framework_card(slug):
 
 
 @require_safe
-@reader_cache
+@reader_cache(store=False)  # one image per visitor: a shared cache may keep it
 def verdict_image(request, token):
     card = drawn_images.get(("verdict", token), lambda: _verdict_card(token))
-    return _answer(request, card)
+    response = _answer(request, card)
+    response["X-Robots-Tag"] = "noindex"  # like the result page it belongs to
+    return response
 
 
 def _verdict_card(token):
     """The verdict as its result page shows it: from the stored snapshot, which
     keeps saying the same thing after the quiz changes."""
     result = get_object_or_404(Result, token=token)
-    ranking = result.snapshot["ranking"]
-    winner, runner_up = ranking[0], ranking[1] if len(ranking) > 1 else None
-    if runner_up:
-        line = (
-            f"Runner-up: {runner_up['name']} "
-            f"({winner['score']} points to {runner_up['score']}). Take the quiz too."
-        )
-    else:
-        line = "Answer a few questions and get a verdict that shows its reasons."
+    if not result.snapshot.get("ranking"):
+        raise Http404("This verdict cannot be shown.")
+    reading = present(result.snapshot)  # the page's title and description say the same
     return Card(
         url=reverse("comparisons:og_verdict", kwargs={"token": result.token}),
-        png=draw("Quiz verdict", f"Our quiz suggests {winner['name']}", line),
+        png=draw("Quiz verdict", reading["card_title"], reading["description"]),
     )
 
 

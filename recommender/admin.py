@@ -1,8 +1,8 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django.shortcuts import render
@@ -10,9 +10,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from editing.forms import ConflictCheckedForm, InlineConflictCheckedForm
 from editing.options import ContentAdmin, ContentInline
 
-from .models import Advice, Choice, Question, Quiz, Result, Weight
+from . import scoring
+from .models import Advice, Choice, Question, Quiz, Result, StepCount, Weight
 
 
 def _warn_untuned(request):
@@ -44,7 +46,7 @@ class ChoiceInline(ContentInline, admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
-    list_display = ["prompt", "slug", "order", "required", "choice_count"]
+    list_display = ["prompt", "slug", "order", "required", "about_visitor", "choice_count"]
     list_editable = ["order"]
     search_fields = ["prompt", "slug"]
     prepopulated_fields = {"slug": ["prompt"]}
@@ -75,6 +77,7 @@ class QuestionAdmin(ContentAdmin):
         quiz = Quiz.load(fresh=True)
         answers, problems = quiz.check(request.GET) if request.GET else ({}, [])
         verdict = quiz.verdict(answers) if request.GET and not problems else None
+        reading = verdict and scoring.present(verdict)
         return render(
             request,
             "admin/recommender/try.html",
@@ -85,22 +88,90 @@ class QuestionAdmin(ContentAdmin):
                 "answers": answers,
                 "problems": problems,
                 "verdict": verdict,
+                "reading": reading,
+                "advice_checks": reading and _advice_checks(quiz, answers, reading),
                 "opts": self.model._meta,
             },
         )
 
 
+def _advice_checks(quiz, answers, reading):
+    """Each advice note attached to the chosen answers, and why it is not shown (if so)."""
+    picks = [entry["framework"] for entry in reading["picks"]]
+
+    def label(question, choice):
+        return f"{quiz.by_slug[question].prompt} {quiz.choices[question][choice].label}"
+
+    def why(unmet):
+        kind, *rest = unmet
+        if kind == "needs":
+            question, choices = rest
+            return "needs " + " or ".join(f"“{label(question, c)}”" for c in sorted(choices))
+        if kind == "excludes":
+            return f"never with “{label(*rest)}”"
+        return "only for verdicts " + ", ".join(quiz.frameworks.get(f, f) for f in sorted(rest[0]))
+
+    return [
+        {
+            "note": note,
+            "summary": label(note.question, note.choice),
+            "why_not": [why(unmet) for unmet in note.unmet(answers, picks)],
+        }
+        for note in quiz.scorer.notes
+        if answers.get(note.question) == note.choice
+    ]
+
+
 class WeightInline(ContentInline, admin.TabularInline):
     model = Weight
-    fields = ["framework", "points", "reason"]
+    fields = ["framework", "points", "reason", "cited_facts"]
+    readonly_fields = ["cited_facts"]
     autocomplete_fields = ["framework"]
     extra = 0
+    show_change_link = True  # the facts a reason cites are chosen on the weight's own page
+
+    @admin.display(description="facts cited")
+    def cited_facts(self, obj):
+        return sum(len(getattr(obj, field).all()) for field in CITE_FIELDS) if obj.pk else 0
 
 
-class AdviceInline(ContentInline, admin.TabularInline):
+CITE_FIELDS = ["cites_features", "cites_traits", "cites_fits", "cites_pros_cons", "cites_users"]
+
+
+class AdviceForm(ConflictCheckedForm):
+    """Refuses conditions that could never all hold."""
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("choice") or getattr(self.instance, "choice", None)
+        if choice is not None and choice.pk:
+            problems = Advice.condition_problems(
+                choice, list(cleaned.get("needs") or ()), list(cleaned.get("excludes") or ())
+            )
+            if problems:
+                raise ValidationError(problems)
+        return cleaned
+
+
+class InlineAdviceForm(InlineConflictCheckedForm, AdviceForm):
+    pass
+
+
+class AdviceInline(ContentInline, admin.StackedInline):
     model = Advice
-    fields = ["order", "note"]
+    form = InlineAdviceForm
+    fields = ["order", "note", "tension", "verdicts", "needs", "excludes"]
+    autocomplete_fields = ["verdicts", "needs", "excludes"]
     extra = 0
+
+    def get_queryset(self, request):
+        answers = Choice.objects.select_related("question")  # their labels name the question
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(None)
+            .prefetch_related("verdicts", Prefetch("needs", answers), Prefetch("excludes", answers))
+        )
 
 
 @admin.register(Choice)
@@ -141,15 +212,28 @@ class WeightAdmin(ContentAdmin):
     list_filter = ["framework", "choice__question"]
     list_select_related = ["choice__question", "framework"]
     search_fields = ["reason", "choice__label", "framework__name"]
-    autocomplete_fields = ["choice", "framework"]
+    autocomplete_fields = ["choice", "framework", *CITE_FIELDS]
+    fieldsets = [
+        (None, {"fields": ["choice", "framework", "points", "reason"]}),
+        (
+            "Facts the reason rests on",
+            {
+                "fields": CITE_FIELDS,
+                "description": "The verdict page links each fact after the reason. Cite "
+                "the rows that show what the reason says.",
+            },
+        ),
+    ]
 
 
 @admin.register(Advice)
 class AdviceAdmin(ContentAdmin):
-    list_display = ["note", "choice"]
+    form = AdviceForm
+    list_display = ["note", "choice", "tension"]
+    list_filter = ["tension", "choice__question"]
     list_select_related = ["choice__question"]
     search_fields = ["note", "choice__label"]
-    autocomplete_fields = ["choice"]
+    autocomplete_fields = ["choice", "verdicts", "needs", "excludes"]
 
 
 def _bars(rows, width=320):
@@ -237,8 +321,42 @@ class ResultAdmin(admin.ModelAdmin):
                 "per_day": _bars([(f"{d:%d %b}", per_day.get(d, 0)) for d in days]),
                 "verdicts": _bars([(quiz.frameworks.get(slug, slug), n) for slug, n in verdicts]),
                 "answers": answers,
+                "funnel": _funnel(request, quiz, start, end),
             },
         )
+
+
+def _funnel(request, quiz, start, end):
+    """Where people give up: visitors at each step from ``start`` to ``end`` (one query).
+
+    Each step has its count and its share of the visitors who started. Steps a
+    longer quiz had in the range are kept, before "finished".
+    """
+    if not request.user.has_perm("recommender.view_stepcount"):
+        return None
+    counts = StepCount.objects.funnel(start, end)
+    steps = StepCount.steps(len(quiz.questions))
+    gone = sorted(
+        (s for s in counts if s not in steps and s.removeprefix("question-").isdigit()),
+        key=lambda s: int(s.removeprefix("question-")),
+    )
+    steps[-1:-1] = gone
+    details = {
+        StepCount.STARTED: "opened the quiz",
+        **{f"question-{n}": q.prompt for n, q in enumerate(quiz.questions, 1)},
+        **dict.fromkeys(gone, "no longer in the quiz"),
+        StepCount.FINISHED: "got a verdict",
+    }
+    labels = {StepCount.STARTED: "Started", StepCount.FINISHED: "Finished"}
+    rows = _bars(
+        [(labels.get(s) or "Question " + s.removeprefix("question-"), counts.get(s, 0))
+         for s in steps]
+    )  # fmt: skip
+    started = counts.get(StepCount.STARTED, 0)
+    for row, step in zip(rows, steps, strict=True):
+        row.update(step=step, detail=details[step])
+        row["share"] = round(row["count"] / started * 100) if started else None
+    return rows
 
 
 def _parse_date(value):

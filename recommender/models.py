@@ -4,18 +4,35 @@ Question and choice slugs are a public contract: pre-filled quiz links and
 stored results use them, so change them only with great care.
 """
 
+import dataclasses
+import logging
 import secrets
+from contextlib import nullcontext
 
-from django.db import models
-from django.db.models import Q
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from comparisons.models import Framework
+from comparisons.models import (
+    Adoption,
+    Article,
+    ArticleFramework,
+    Fit,
+    Framework,
+    ProCon,
+    Support,
+    TraitValue,
+    slug_url,
+)
 from editing.registry import content
 from pagecache.caching import VersionedMemo
 
 from . import scoring
+
+logger = logging.getLogger(__name__)
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -37,6 +54,13 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the quiz.")
     required = models.BooleanField(
         default=False, help_text="Visitors must answer it; every other question can be skipped."
+    )
+    about_visitor = models.BooleanField(
+        "about the visitor",
+        default=False,
+        help_text="Its answers describe the visitor (what they know, want or already have) "
+        "rather than the project. The verdict suggests changing such an answer only when no "
+        "answer about the project would change the verdict.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,17 +122,26 @@ class WeightQuerySet(models.QuerySet):
             choice__question__slug=question, choice__slug=choice, framework__slug=framework
         )
 
-    def for_scoring(self):
-        """Every weight as a scoring.Weight, in a stable order (one query)."""
+    def for_scoring(self, cites=None):
+        """Every weight as a scoring.Weight, in a stable order (one query).
+
+        ``cites``: {(question, choice, framework): ((label, address), ...)}, from
+        ``Weight.cited_facts``.
+        """
         rows = self.select_related("choice__question", "framework").order_by(
             "choice__question__order", "choice__order", "-points", "framework__slug"
         )
+        cites = cites or {}
         return [
             scoring.Weight(
-                w.choice.question.slug, w.choice.slug, w.framework.slug, w.points, w.reason
+                w.choice.question.slug, w.choice.slug, w.framework.slug, w.points, w.reason,
+                cites.get((w.choice.question.slug, w.choice.slug, w.framework.slug), ()),
             )
             for w in rows
-        ]
+        ]  # fmt: skip
+
+
+FACT_HELP = "Facts this reason rests on; the verdict page links them."
 
 
 @content
@@ -123,6 +156,26 @@ class Weight(models.Model):
         help_text="Shown on the verdict page after 'because': say why, and cite the "
         "evidence in words.",
     )
+    cites_features = models.ManyToManyField(
+        Support, blank=True, related_name="cited_by_weights", verbose_name="feature facts",
+        help_text=FACT_HELP,
+    )  # fmt: skip
+    cites_traits = models.ManyToManyField(
+        TraitValue, blank=True, related_name="cited_by_weights", verbose_name="table rows",
+        help_text=FACT_HELP,
+    )  # fmt: skip
+    cites_fits = models.ManyToManyField(
+        Fit, blank=True, related_name="cited_by_weights", verbose_name="use-case fits",
+        help_text=FACT_HELP,
+    )  # fmt: skip
+    cites_pros_cons = models.ManyToManyField(
+        ProCon, blank=True, related_name="cited_by_weights", verbose_name="pros and cons",
+        help_text=FACT_HELP,
+    )  # fmt: skip
+    cites_users = models.ManyToManyField(
+        Adoption, blank=True, related_name="cited_by_weights", verbose_name="users",
+        help_text=FACT_HELP,
+    )  # fmt: skip
 
     objects = WeightQuerySet.as_manager()
     history = HistoricalRecords()
@@ -144,6 +197,72 @@ class Weight(models.Model):
 
     natural_key.dependencies = ["recommender.choice", "comparisons.framework"]
 
+    @classmethod
+    def cited_facts(cls):
+        """{(question, choice, framework): ((label, address), ...)}: the fact rows each
+        weight cites, with where readers see them (one query per kind of fact).
+
+        Rows of unpublished frameworks and unfilled placeholders are left out.
+        """
+        cites = {}
+        key = ["weight__choice__question__slug", "weight__choice__slug", "weight__framework__slug"]
+        for field, (fact, columns, cite) in _CITED.items():
+            through = cls._meta.get_field(field).remote_field.through
+            rows = (
+                through.objects.filter(**{f"{fact}__framework__status": "published"})
+                .values_list(*key, *(f"{fact}__{column}" for column in columns))
+                .order_by("pk")
+            )
+            for question, choice, framework, *values in rows:
+                if (label_and_address := cite(*values)) is not None:
+                    cites.setdefault((question, choice, framework), []).append(label_and_address)
+        return {key: tuple(value) for key, value in cites.items()}
+
+
+def _profile(framework, section):
+    return slug_url("comparisons:framework", framework) + section
+
+
+# Each kind of fact a weight can cite: the through table's column for it, the values
+# to read, and (label, address) from them (None: a placeholder, never shown).
+_CITED = {
+    "cites_features": (
+        "support",
+        ["framework__slug", "feature__slug", "feature__name", "level"],
+        lambda framework, feature, name, level: None
+        if level == Support.Level.UNCHECKED
+        else (f"{name}: {Support.Level(level).label.lower()}",
+              slug_url("comparisons:feature", feature) + f"#{framework}"),
+    ),
+    "cites_traits": (
+        "traitvalue",
+        ["framework__slug", "trait__name", "value"],
+        lambda framework, trait, value: None
+        if not value
+        else (f"{trait} – {value}", _profile(framework, "#facts-heading")),
+    ),
+    "cites_fits": (
+        "fit",
+        ["use_case__slug", "use_case__name", "level"],
+        lambda use_case, name, level: None
+        if level is None
+        else (f"{name}: {Fit.Level(level).label.lower()}",
+              slug_url("comparisons:use_case", use_case)),
+    ),
+    "cites_pros_cons": (
+        "procon",
+        ["framework__slug", "kind", "title"],
+        lambda framework, kind, title: (
+            f"{ProCon.Kind(kind).label}: {title}", _profile(framework, "#proscons-heading")
+        ),
+    ),
+    "cites_users": (
+        "adoption",
+        ["framework__slug", "company__name"],
+        lambda framework, company: (f"Used by {company}", _profile(framework, "#adopters")),
+    ),
+}  # fmt: skip
+
 
 class AdviceQuerySet(models.QuerySet):
     def get_by_natural_key(self, question, choice, order):
@@ -155,7 +274,38 @@ class Advice(models.Model):
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="advice")
     order = models.PositiveSmallIntegerField(default=0)
     note = models.CharField(
-        max_length=400, help_text="Shown on every verdict where this answer was chosen."
+        max_length=400,
+        help_text="Shown on verdicts where this answer was chosen and the conditions below hold.",
+    )
+    tension = models.BooleanField(
+        "answers pull apart",
+        default=False,
+        help_text="The note says that this answer and those it needs pull in different "
+        "directions. The verdict shows it first, under “Your answers pull in different "
+        "directions”.",
+    )
+    verdicts = models.ManyToManyField(
+        Framework,
+        blank=True,
+        related_name="quiz_advice",
+        verbose_name="only for verdicts",
+        help_text="Shown only when one of these is recommended (a tie recommends each "
+        "tied framework). Empty: for any verdict.",
+    )
+    needs = models.ManyToManyField(
+        Choice,
+        blank=True,
+        related_name="needed_by_advice",
+        verbose_name="only with answers",
+        help_text="Shown only if, for each question named here, the visitor chose one of "
+        "the answers named for it.",
+    )
+    excludes = models.ManyToManyField(
+        Choice,
+        blank=True,
+        related_name="excluded_by_advice",
+        verbose_name="never with answers",
+        help_text="Never shown if the visitor chose any of these answers.",
     )
 
     objects = AdviceQuerySet.as_manager()
@@ -174,7 +324,54 @@ class Advice(models.Model):
     def natural_key(self):
         return (*self.choice.natural_key(), self.order)
 
-    natural_key.dependencies = ["recommender.choice"]
+    natural_key.dependencies = ["recommender.choice", "comparisons.framework"]
+
+    @staticmethod
+    def condition_problems(choice, needs, excludes):
+        """Why conditions on advice attached to ``choice`` can never all hold: a list
+        of sentences, empty if they can."""
+        problems = []
+        rivals = [c for c in needs if c.question_id == choice.question_id and c != choice]
+        if rivals and choice not in needs:
+            names = ", ".join(f"“{c.label}”" for c in rivals)
+            problems.append(
+                f"It needs {names}, but it is attached to “{choice.label}”, another answer "
+                "to the same question: it would never be shown."
+            )
+        both = set(needs) & set(excludes)
+        if both:
+            names = ", ".join(f"“{c.label}”" for c in both)
+            problems.append(f"{names} cannot be both needed and excluded.")
+        if choice in excludes:
+            problems.append(
+                f"It is attached to “{choice.label}” and excludes it: it would never be shown."
+            )
+        return problems
+
+    @classmethod
+    def for_scoring(cls):
+        """Every advice note as a scoring.Note with its conditions (four queries)."""
+        rows = (
+            cls.objects.select_related("choice__question")
+            .prefetch_related(
+                models.Prefetch("verdicts", Framework.objects.only("slug")),
+                models.Prefetch("needs", Choice.objects.select_related("question")),
+                models.Prefetch("excludes", Choice.objects.select_related("question")),
+            )
+            .order_by("choice__question__order", "choice__order", "order")
+        )
+        return [
+            scoring.Note(
+                advice.choice.question.slug,
+                advice.choice.slug,
+                advice.note,
+                tension=advice.tension,
+                verdicts=frozenset(f.slug for f in advice.verdicts.all()),
+                needs=frozenset((c.question.slug, c.slug) for c in advice.needs.all()),
+                excludes=frozenset((c.question.slug, c.slug) for c in advice.excludes.all()),
+            )
+            for advice in rows
+        ]
 
 
 def new_token():
@@ -209,18 +406,22 @@ _loaded_quiz = VersionedMemo(size=1)  # see Quiz.load
 
 
 class Quiz:
-    """The current quiz, loaded once per request in a fixed number of queries.
+    """The current quiz, loaded once per content version in a fixed number of queries.
 
     It checks a visitor's answers against the questions and turns valid answers
-    into the verdict snapshot a Result stores.
+    into the verdict a Result stores. The quiz page needs only the questions; what
+    only a verdict needs (advice with its conditions, the facts reasons cite, the
+    next steps) is loaded at the first verdict, once.
     """
 
     FIELDS_IGNORED = {"csrfmiddlewaretoken"}
+    USERS_SHOWN = 3  # companies named under "who uses it"
 
-    def __init__(self, questions, weights, frameworks):
+    def __init__(self, questions, weights, frameworks, tutorials=None):
         self.questions = questions
-        self.weights = weights
+        self.weights = weights  # scoring.Weight, without the facts they cite
         self.frameworks = frameworks  # {slug: name}, published only
+        self.tutorials = tutorials or {}  # {slug: address}
         self.by_slug = {q.slug: q for q in questions}
         self.choices = {q.slug: {c.slug: c for c in q.choices.all()} for q in questions}
 
@@ -229,9 +430,14 @@ class Quiz:
         """The quiz as it stands, kept in this process until any content changes."""
 
         def build():
-            questions = list(Question.objects.prefetch_related("choices__advice"))
-            frameworks = dict(Framework.objects.published().values_list("slug", "name"))
-            return cls(questions, Weight.objects.for_scoring(), frameworks)
+            questions = list(Question.objects.prefetch_related("choices"))
+            frameworks = Framework.objects.published().values_list("slug", "name", "tutorial_url")
+            return cls(
+                questions,
+                Weight.objects.for_scoring(),
+                {slug: name for slug, name, _ in frameworks},
+                {slug: url for slug, _, url in frameworks if url},
+            )
 
         return build() if fresh else _loaded_quiz.get("quiz", build)
 
@@ -263,62 +469,179 @@ class Quiz:
                 problems.append(f"Please answer “{question.prompt}”.")
         return answers, problems
 
-    def _summary(self, question, choice):
-        picked = self.choices[question][choice]
-        return picked.summary or f"{self.by_slug[question].prompt} {picked.label}"
+    @cached_property
+    def scorer(self):
+        """The quiz as scoring sees it, with advice and cited facts (nine queries, once)."""
+        questions = [
+            scoring.Question(
+                q.slug,
+                q.prompt,
+                {c.slug: (c.label, c.summary) for c in q.choices.all()},
+                q.about_visitor,
+            )
+            for q in self.questions
+        ]
+        cites = Weight.cited_facts()
+        weights = [
+            dataclasses.replace(w, cites=cites.get((w.question, w.choice, w.framework), ()))
+            for w in self.weights
+        ]
+        return scoring.Scorer(questions, weights, self.frameworks, Advice.for_scoring())
+
+    @cached_property
+    def users(self):
+        """{framework: [(company, what for)]}: who uses each framework (one query, once)."""
+        users = {}
+        rows = (
+            Adoption.objects.filter(framework__slug__in=self.frameworks)
+            .order_by("company__name")
+            .values_list("framework__slug", "company__name", "how")
+        )
+        for framework, company, how in rows:
+            users.setdefault(framework, []).append((company, how))
+        return users
+
+    @cached_property
+    def articles(self):
+        """{frozenset of slugs: (slugs in the article's order, title)} (one query, once)."""
+        entries = (
+            ArticleFramework.objects.filter(article__in=Article.objects.published())
+            .order_by("article_id", "position")
+            .values_list("article_id", "article__title", "framework__slug")
+        )
+        articles = {}
+        for article, title, framework in entries:
+            articles.setdefault(article, (title, []))[1].append(framework)
+        return {frozenset(slugs): (slugs, title) for title, slugs in articles.values()}
 
     def verdict(self, answers):
-        """Score ``answers`` (already checked) and describe the result for the page."""
-        ranking = scoring.score(answers, self.weights, list(self.frameworks))
-        flip = scoring.what_would_flip(
-            answers,
-            self.weights,
-            list(self.frameworks),
-            [(q.slug, list(self.choices[q.slug])) for q in self.questions],
-        )
-        answered = [q for q in self.questions if q.slug in answers]
-        return {
-            "answers": [
-                {
-                    "question": q.slug,
-                    "prompt": q.prompt,
-                    "choice": answers[q.slug],
-                    "label": self.choices[q.slug][answers[q.slug]].label,
-                }
-                for q in answered
+        """Score ``answers`` (already checked): the verdict a Result stores."""
+        verdict = self.scorer.verdict(answers)
+        verdict["next_steps"] = self.next_steps(verdict)
+        return verdict
+
+    def comparison(self, slugs):
+        """(title, address) of the canonical comparison of ``slugs``: an article's
+        order and title where one covers exactly these frameworks, else by slug."""
+        article = self.articles.get(frozenset(slugs))
+        ordered = article[0] if article else sorted(slugs)
+        title = article[1] if article else " vs ".join(self.frameworks[s] for s in ordered)
+        return title, reverse("comparisons:compare", kwargs={"slugs": "-vs-".join(ordered)})
+
+    def next_steps(self, verdict):
+        """The recommended frameworks' official tutorials and users, and the comparison
+        of the recommendation with its runner-up (with every framework tied in second
+        place, up to four in all; of a joint pick, of the tied)."""
+        reading = scoring.present(verdict)
+        picks = [entry["framework"] for entry in reading["picks"]]
+        runners_up = [entry["framework"] for entry in reading["runners_up"]]
+        compared = picks if len(picks) > 1 else picks + runners_up
+        steps = {
+            "tutorials": [
+                {"framework": slug, "name": self.frameworks[slug], "url": self.tutorials[slug]}
+                for slug in picks
+                if slug in self.tutorials
             ],
-            "ranking": [
+            "users": [
                 {
-                    "framework": entry.framework,
-                    "name": self.frameworks[entry.framework],
-                    "score": entry.score,
-                    "contributions": [
-                        {
-                            "question": c.question,
-                            "summary": self._summary(c.question, c.choice),
-                            "points": c.points,
-                            "reason": c.reason,
-                        }
-                        for c in entry.contributions
+                    "framework": slug,
+                    "name": self.frameworks[slug],
+                    "url": _profile(slug, "#adopters"),
+                    "count": len(self.users.get(slug, ())),
+                    "examples": [
+                        {"company": company, "how": how}
+                        for company, how in self.users.get(slug, ())[: self.USERS_SHOWN]
                     ],
                 }
-                for entry in ranking
+                for slug in picks
             ],
-            "tied": len(ranking) > 1 and ranking[0].score == ranking[1].score,
-            "tie_rule": scoring.TIE_RULE,
-            "flip": flip
-            and {
-                "question": flip.question,
-                "prompt": self.by_slug[flip.question].prompt,
-                "from_label": flip.from_choice
-                and self.choices[flip.question][flip.from_choice].label,
-                "to_label": self.choices[flip.question][flip.to_choice].label,
-                "winner": flip.winner,
-                "winner_name": self.frameworks[flip.winner],
-            },
-            "advice": [
-                {"summary": self._summary(q.slug, answers[q.slug]), "note": advice.note}
-                for q in answered
-                for advice in self.choices[q.slug][answers[q.slug]].advice.all()
-            ],
+            "compare": None,
         }
+        if len(compared) > 1:
+            title, url = self.comparison(compared[: ArticleFramework.MAX_FRAMEWORKS])
+            steps["compare"] = {"title": title, "url": url}
+        return steps
+
+
+class StepCountQuerySet(models.QuerySet):
+    def add_one(self, step, day=None):
+        """Count one more visitor at ``step`` today: one statement, safe under concurrency.
+
+        Django's ORM cannot say "insert the row, or add one to it if it exists"
+        (``bulk_create(update_conflicts=True)`` only copies the new values), and an
+        update followed by an insert needs a retry when two requests create the day's
+        row at once. ``INSERT ... ON CONFLICT DO UPDATE`` does both atomically, in the
+        same words on SQLite and PostgreSQL.
+        """
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table, visitors = quote(StepCount._meta.db_table), quote("visitors")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('day')}, {quote('step')}, {visitors})"  # noqa: S608
+                f" VALUES (%s, %s, 1) ON CONFLICT ({quote('day')}, {quote('step')})"
+                f" DO UPDATE SET {visitors} = {table}.{visitors} + 1",
+                [day or timezone.localdate(), step],
+            )
+
+    def funnel(self, start, end):
+        """{step: visitors} over the days from ``start`` to ``end`` inclusive (one query)."""
+        return dict(
+            self.filter(day__range=(start, end))
+            .values("step")
+            .annotate(n=Sum("visitors"))
+            .order_by()
+            .values_list("step", "n")
+        )
+
+
+class StepCount(models.Model):
+    """How many visitors reached one step of the quiz on one day: the quiz's funnel.
+
+    A counter per day and step, never a row per visitor: nothing here, or in how it
+    is counted, says who anyone is (no IP address, user agent, cookie, session,
+    token or account). quiz.js counts "started" and each "question-<n>" it shows
+    (n from 2) with a beacon to /quiz/step/; the quiz counts "finished" when it
+    stores a Result.
+    """
+
+    STARTED, FINISHED = "started", "finished"
+
+    day = models.DateField()
+    step = models.CharField(
+        max_length=20, help_text="started, question-<n> (reached question n), or finished."
+    )
+    visitors = models.PositiveIntegerField(default=0)
+
+    objects = StepCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "step"], name="step_count_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.visitors} × {self.step}"
+
+    @classmethod
+    def steps(cls, questions):
+        """The funnel of a quiz of ``questions`` questions, in order."""
+        return [cls.STARTED, *(f"question-{n}" for n in range(2, questions + 1)), cls.FINISHED]
+
+    @classmethod
+    def record(cls, step):
+        """Count a visitor at ``step``; True if counted.
+
+        A failure is logged and swallowed: counting must never break the quiz.
+        Inside a transaction (ATOMIC_REQUESTS, tests) the count gets a savepoint
+        of its own, so a failed count leaves the caller's transaction usable.
+        """
+        connection = connections[router.db_for_write(cls)]
+        try:
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                cls.objects.add_one(step)
+        except DatabaseError:
+            logger.warning("The quiz step %r was not counted", step, exc_info=True)
+            return False
+        return True

@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ for a person to look at.
 
 import datetime
 import re
+import time
 
 import pytest
 
@@ -261,7 +262,9 @@ def test_the_markdown_editor_previews_sanitized_html_under_the_csp(site, page, c
     preview.get_by_text("Bold claim").wait_for(timeout=5000)
     html = preview.inner_html()
     assert "<strong>Bold claim</strong>" in html
-    assert "onerror" not in html and "javascript:" not in html
+    # No handler and no script link survive (CommonMark leaves the refused link as text).
+    assert preview.locator("[onerror]").count() == 0
+    assert preview.locator('a[href^="javascript:"]').count() == 0
     shot(page, "admin-markdown-preview")
     # The autocomplete widgets (select2) work without inline scripts too.
     (support,) = live_rows("SELECT min(id) FROM comparisons_support")[0]
@@ -304,3 +307,99 @@ def test_a_comparison_names_its_og_image_which_is_served_under_60_kb(site, page,
     assert body.startswith(b"\x89PNG") and len(body) < 60 * 1024
     page.goto(url)  # what a person sees when they open it
     shot(page, "open-graph-comparison", full_page=False)
+
+
+# --- Where people give up: the quiz's funnel --------------------------------------------
+
+
+def step_totals(live_rows):
+    """Visitors per funnel step on the live server, all days together."""
+    return dict(live_rows("SELECT step, sum(visitors) FROM recommender_stepcount GROUP BY step"))
+
+
+def wait_for_totals(live_rows, expected, timeout=10):
+    """Beacons arrive when the browser sends them: wait for them, then a little longer."""
+    deadline = time.monotonic() + timeout
+    while step_totals(live_rows) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # a beacon sent twice would arrive by now
+    return step_totals(live_rows)
+
+
+def test_walking_through_the_quiz_counts_each_step_once(site, page, live_rows):
+    before = step_totals(live_rows)
+    beacons = []
+
+    def note_beacon(request):
+        if request.url.endswith("/quiz/step/"):
+            beacons.append((request.post_data, request.all_headers()))
+
+    page.on("request", note_beacon)
+    page.goto(site + "/quiz/")
+    steps = page.locator(".quiz-step")
+    total = steps.count()
+    next_button = page.get_by_role("button", name="Next")
+    for step in range(total):
+        steps.nth(step).locator("label.choice").first.click()
+        if step == 1:  # back and forth again: question 2 was reached once
+            page.get_by_role("button", name="Back").click()
+            next_button.click()
+        if step < total - 1:
+            next_button.click()
+    page.get_by_role("button", name="See my verdict").click()
+    page.wait_for_url(re.compile(r"/quiz/result/[\w-]+/$"))
+
+    reached = ["started", *(f"question-{n}" for n in range(2, total + 1)), "finished"]
+    expected = {**before, **{step: before.get(step, 0) + 1 for step in reached}}
+    assert wait_for_totals(live_rows, expected) == expected
+    # Each beacon names its step and nothing else, and carries no cookie.
+    assert sorted(body for body, _ in beacons) == sorted(f"step={s}" for s in reached[:-1])
+    assert not any("cookie" in headers for _, headers in beacons)
+
+
+def test_an_editor_reads_where_people_give_up_beside_the_charts(
+    site, browser, live_server_env, live_rows
+):
+    from .browser import EDITOR_PASSWORD, add_editor, sign_in
+
+    add_editor(live_server_env[1], "funnel-reader")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    before = step_totals(live_rows)  # the live server's rows are all from today
+    page.goto(site + "/quiz/")  # one more visitor starts
+    expected = {**before, "started": before.get("started", 0) + 1}
+    assert wait_for_totals(live_rows, expected) == expected
+    sign_in(page, site, "funnel-reader", EDITOR_PASSWORD)
+    page.goto(site + "/admin/recommender/result/analytics/")
+    funnel = page.get_by_role("table").filter(has_text="Of starters")
+    assert funnel.is_visible()
+    assert page.locator("#chart-per-day").is_visible()  # today's charts, below the funnel
+    started = expected["started"]
+    for step, visitors in expected.items():
+        row = funnel.locator(f'tr[data-step="{step}"]')
+        assert row.locator("td.count").first.inner_text() == str(visitors)
+        assert row.locator("td.share").inner_text() == f"{round(visitors / started * 100)}%"
+    shot(page, "admin-quiz-funnel")
+    context.close()
+
+
+def test_simultaneous_beacons_to_the_server_are_all_counted(site, live_rows):
+    """Two gunicorn workers over one SQLite file, 60 beacons from 12 threads at once."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(_):
+        request = urllib.request.Request(
+            site + "/quiz/step/",
+            data=b"step=question-2",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Sec-Fetch-Site": "same-origin"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+
+    before = step_totals(live_rows).get("question-2", 0)
+    with ThreadPoolExecutor(12) as pool:
+        statuses = list(pool.map(send, range(60)))
+    assert statuses == [204] * 60
+    assert step_totals(live_rows)["question-2"] == before + 60

@@ -90,3 +90,30 @@ def test_a_rendered_comparison_or_profile_is_reused_until_content_changes(
     with django_assert_num_queries(1):  # the content version
         again = client.get(url)
     assert again.content == first.content
+
+
+def test_the_quiz_and_a_verdict_keep_their_budgets_on_a_large_catalogue(
+    big, client, django_assert_num_queries
+):
+    """Every catalogue framework weighed, citing many facts, with many users: the quiz
+    page and the stored verdict still cost the same queries."""
+    from recommender.models import Choice, Weight
+
+    from .factories import build_quiz
+
+    site, frameworks = big
+    build_quiz(site.frameworks)
+    new = Choice.objects.get(slug="new")
+    for framework in frameworks:
+        weight = Weight.objects.create(choice=new, framework=framework, points=-1, reason="r")
+        weight.cites_features.set(framework.supports.all()[:20])
+        weight.cites_users.set(framework.adoptions.all())
+    cache.clear()
+    clear_memos()
+    with django_assert_num_queries(5):  # version; questions, choices, weights, frameworks
+        assert client.get("/quiz/").status_code == 200
+    verdict = client.post("/quiz/", {"experience": "new", "project": "site"})["Location"]
+    cache.clear()
+    with django_assert_num_queries(1):  # the stored verdict holds all the page shows
+        response = client.get(verdict)
+    assert response.status_code == 200 and 'data-framework="alpha"' in response.text

@@ -5,6 +5,7 @@ required; project: api | site; style: freedom | rules) over Alpha, Beta and Gamm
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -129,3 +130,100 @@ def test_editors_tune_the_quiz_but_cannot_edit_results(client, editor):
     client.force_login(editor)
     assert client.get(reverse("admin:recommender_weight_changelist")).status_code == 200
     assert client.get(reverse("admin:recommender_analytics")).status_code == 200
+
+
+def test_try_it_shows_how_sure_the_verdict_is_and_what_would_change_it(staff_client, questions):
+    response = staff_client.get(
+        reverse("admin:recommender_try"), {"experience": "new", "project": "api"}
+    )
+    html = response.text
+    # Alpha 3, Beta 2: close.
+    assert 'data-framework="alpha" data-margin="1" data-confidence="close"' in html
+    assert "Alpha and Beta are neck and neck for you" in html
+    assert "Share card: “Your verdict: Alpha, narrowly ahead of Beta”" in html
+    what_ifs = html.split('id="try-what-ifs"')[1].split("</ul>")[0]
+    assert "puts <strong>Beta</strong> first (5 to Alpha’s 0)" in what_ifs
+
+
+def test_try_it_checks_each_advice_condition(staff_client, frameworks, questions):
+    alpha, beta, _ = frameworks
+    new = questions["experience"].choices.get(slug="new")
+    api = questions["project"].choices.get(slug="api")
+    rules = questions["style"].choices.get(slug="rules")
+    for order, conditions in enumerate(
+        [{"verdicts": [beta]}, {"needs": [api]}, {"excludes": [rules]}, {}], 2
+    ):
+        advice = Advice.objects.create(choice=new, order=order, note=f"Note {order}.")
+        for name, rows in conditions.items():
+            getattr(advice, name).set(rows)
+    html = staff_client.get(
+        reverse("admin:recommender_try"), {"experience": "new", "style": "rules"}
+    ).text
+    table = html.split('id="try-advice"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>[^<]*</td><td>(Note \d\.)</td><td>([^<]*)</td></tr>", table)
+    assert rows == [
+        ("Note 2.", "No: only for verdicts Beta"),
+        ("Note 3.", "No: needs “What are you building? An API”"),
+        ("Note 4.", "No: never with “How do you like to work? Conventions”"),
+        ("Note 5.", "Yes"),
+    ]
+    assert "<td>Learn Python basics first.</td><td>Yes</td>" in table
+
+
+def advice_form_data(choice, **fields):
+    data = {"choice": choice.pk, "order": 5, "note": "A note.", "tension": "",
+            "verdicts": [], "needs": [], "excludes": []}  # fmt: skip
+    data.update(fields)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("needs", "excludes", "problem"),
+    [
+        (["seasoned"], [], "another answer to the same question: it would never be shown"),
+        (["api"], ["api"], "cannot be both needed and excluded"),
+        ([], ["new"], "excludes it: it would never be shown"),
+    ],
+)
+def test_the_admin_refuses_advice_that_could_never_be_shown(
+    staff_client, questions, needs, excludes, problem
+):
+    choices = {c.slug: c for c in Choice.objects.all()}
+    data = advice_form_data(
+        choices["new"],
+        needs=[choices[slug].pk for slug in needs],
+        excludes=[choices[slug].pk for slug in excludes],
+    )
+    response = staff_client.post(reverse("admin:recommender_advice_add"), data)
+    assert response.status_code == 200
+    assert problem in response.text
+    assert not Advice.objects.filter(order=5).exists()
+
+
+def test_the_admin_saves_advice_with_conditions(staff_client, frameworks, questions):
+    choices = {c.slug: c for c in Choice.objects.all()}
+    data = advice_form_data(
+        choices["new"], tension="on", verdicts=[frameworks[0].pk],
+        needs=[choices["api"].pk, choices["site"].pk], excludes=[choices["rules"].pk],
+    )  # fmt: skip
+    response = staff_client.post(reverse("admin:recommender_advice_add"), data)
+    assert response.status_code == 302, response.text
+    advice = Advice.objects.get(order=5)
+    assert advice.tension
+    assert set(advice.needs.values_list("slug", flat=True)) == {"api", "site"}
+    assert list(advice.excludes.values_list("slug", flat=True)) == ["rules"]
+    assert list(advice.verdicts.values_list("slug", flat=True)) == ["alpha"]
+
+
+def test_a_choice_edits_its_advice_conditions_inline(staff_client, questions):
+    choice = questions["experience"].choices.get(slug="new")
+    html = staff_client.get(reverse("admin:recommender_choice_change", args=[choice.pk])).text
+    for name in ("verdicts", "needs", "excludes", "tension"):
+        assert f'name="advice-0-{name}"' in html
+
+
+def test_a_weight_cites_facts_on_its_own_page(staff_client, questions):
+    weight = Weight.objects.first()
+    html = staff_client.get(reverse("admin:recommender_weight_change", args=[weight.pk])).text
+    for name in ("cites_features", "cites_traits", "cites_fits", "cites_pros_cons", "cites_users"):
+        assert f'name="{name}"' in html

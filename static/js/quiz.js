@@ -10,6 +10,23 @@
   var submit = form.querySelector('[data-quiz="submit"]');
   var progress = document.getElementById("quiz-progress");
   var current = 0;
+  // The funnel (where people give up): one beacon the first time this page shows
+  // each step. It carries the step's name and nothing else; the server keeps a
+  // count per day and step. A page shown again after a refused submission counts
+  // nothing: its visitor was counted when the quiz first loaded.
+  var beacon = form.getAttribute("data-beacon");
+  var counting = !!(beacon && navigator.sendBeacon) && !document.getElementById("quiz-problems");
+  var counted = {};
+
+  function count(step) {
+    if (!counting || counted[step]) return;
+    counted[step] = true;
+    try {
+      navigator.sendBeacon(beacon, new URLSearchParams({ step: step }));
+    } catch (error) {
+      // Counting is never worth breaking the quiz for.
+    }
+  }
 
   function answered(step) {
     return !!step.querySelector("input:checked");
@@ -23,6 +40,7 @@
     submit.hidden = index !== steps.length - 1;
     progress.hidden = false;
     progress.textContent = "Question " + (index + 1) + " of " + steps.length;
+    if (index > 0) count("question-" + (index + 1));
     if (moveFocus) {
       var target = steps[index].querySelector("input:checked") || steps[index].querySelector("input");
       if (target) target.focus();
@@ -46,6 +64,7 @@
       next.click();
     }
   });
+  count("started");
   // Start at the first unanswered required question, or at the beginning.
   var firstProblem = steps.findIndex(function (s) { return s.querySelector("input[required]") && !answered(s); });
   show(firstProblem > 0 ? firstProblem : 0, false);
