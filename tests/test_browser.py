@@ -273,6 +273,27 @@ def test_the_markdown_editor_previews_sanitized_html_under_the_csp(site, page, c
     assert violations == []
 
 
+def test_a_new_faq_entrys_preview_says_when_the_text_is_too_long(site, page, content):
+    """The preview of a row added on the page (our own script) shows the server's 400."""
+    from comparisons.markdown import MAX_CHARS
+
+    from .liveserver import ADMIN_PASSWORD, ADMIN_USER
+
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", ADMIN_USER)
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(site + "/admin/comparisons/article/")
+    page.get_by_role("link", name=content.articles[0][2], exact=True).click()
+    page.get_by_role("button", name="Add another FAQ entry").click()
+    editor = page.locator("textarea[name$='-answer']:not([name*='__prefix__'])").last
+    editor.fill("**Short** answer")
+    preview = editor.locator("xpath=ancestor::*[contains(@class,'markdownx')][1]")
+    preview.locator(".markdownx-preview strong").wait_for(timeout=5000)
+    editor.fill("x" * (MAX_CHARS + 1))
+    preview.get_by_text("Too long to preview").wait_for(timeout=5000)
+
+
 def test_the_quiz_does_not_move_once_it_has_loaded(site, browser):
     """Cumulative layout shift under 0.1 (Google's "good"), desktop and phone."""
     for viewport in ({"width": 1280, "height": 900}, {"width": 360, "height": 780}):

@@ -134,7 +134,10 @@
       var body = new FormData();
       body.append("content", editor.value);
       post(editor.getAttribute("data-markdownx-urls-path"), body, editor)
-        .then(function (response) { return response.ok ? response.text() : ""; })
+        // A 400 says why there is no preview (the text is too long): show that too.
+        .then(function (response) {
+          return response.ok || response.status === 400 ? response.text() : "";
+        })
         .then(function (html) { preview.innerHTML = html; }); // sanitized by the server
     }
     editor.addEventListener("input", function () {
