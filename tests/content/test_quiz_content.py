@@ -13,23 +13,10 @@ from comparisons.models import Framework
 from recommender.admin import CITE_FIELDS
 from recommender.models import Choice, Quiz, Weight
 
-pytestmark = pytest.mark.usefixtures("seeded")
+# The eight examples of the recommender issue, checked there without a database too.
+from .test_verdicts_all_answers import EXAMPLES
 
-EXAMPLES = [
-    ({"experience": "python-basics", "goal": "learn-the-web", "style": "freedom"}, "flask"),
-    ({"experience": "comfortable-oop", "goal": "build-a-product", "project": "content-site",
-      "needs": "accounts-and-admin"}, "django"),
-    ({"experience": "python-basics", "goal": "get-a-job"}, "django"),
-    ({"experience": "comfortable-oop", "goal": "build-a-product", "project": "ml-model-api",
-      "concurrency": "typical"}, "flask"),
-    ({"experience": "comfortable-oop", "goal": "build-a-product", "project": "rest-api",
-      "concurrency": "async-heavy"}, "fastapi"),
-    ({"experience": "comfortable-oop", "goal": "build-a-product", "project": "prototype",
-      "style": "freedom"}, "flask"),
-    ({"experience": "new-to-python", "goal": "learn-the-web"}, "flask"),
-    ({"experience": "comfortable-oop", "goal": "build-a-product", "project": "large-platform",
-      "style": "conventions"}, "django"),
-]  # fmt: skip
+pytestmark = pytest.mark.usefixtures("seeded")
 
 
 def verdict_of(html):
