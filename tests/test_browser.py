@@ -11,7 +11,7 @@ import pytest
 
 from comparisons.models import Support
 
-from .browser import shot
+from .browser import shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -247,13 +247,8 @@ def test_public_pages_and_the_quiz_run_under_the_csp(site, page, content):
 
 
 def test_the_markdown_editor_previews_sanitized_html_under_the_csp(site, page, content, live_rows):
-    from .liveserver import ADMIN_PASSWORD, ADMIN_USER
-
     violations = collect_csp_violations(page)
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", ADMIN_USER)
-    page.fill("#id_password", ADMIN_PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page, site)
     page.goto(site + "/admin/comparisons/article/")
     page.get_by_role("link", name=content.articles[0][2], exact=True).click()
     editor = page.locator("textarea#id_verdict")
@@ -277,12 +272,7 @@ def test_a_new_faq_entrys_preview_says_when_the_text_is_too_long(site, page, con
     """The preview of a row added on the page (our own script) shows the server's 400."""
     from comparisons.markdown import MAX_CHARS
 
-    from .liveserver import ADMIN_PASSWORD, ADMIN_USER
-
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", ADMIN_USER)
-    page.fill("#id_password", ADMIN_PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page, site)
     page.goto(site + "/admin/comparisons/article/")
     page.get_by_role("link", name=content.articles[0][2], exact=True).click()
     page.get_by_role("button", name="Add another FAQ entry").click()
